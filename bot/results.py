@@ -9,6 +9,17 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+_TYPOGRAPHIC = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',
+                              "\u2032": "'", "\u00b4": "'", "\u2014": "-", "\u2013": "-"})
+
+
+def plain_quotes(text: str) -> str:
+    """Phone keyboards type curly apostrophes; patterns are written with straight ones.
+
+    One-for-one replacements, so character offsets into the original text stay valid.
+    """
+    return text.translate(_TYPOGRAPHIC)
+
 
 @dataclass(frozen=True)
 class Cue:

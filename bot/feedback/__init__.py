@@ -1,0 +1,6 @@
+"""Feedback in the style of IPT communication analysis: coach notes and summaries."""
+
+from bot.feedback.notes import coach_note, describe_style
+from bot.feedback.summary import summary_for
+
+__all__ = ["coach_note", "describe_style", "summary_for"]
