@@ -1,0 +1,74 @@
+# The project's user interface. Everything builds what is missing, then runs.
+#   make chat   set up, train what changed, start the servers and open the terminal chat
+#   make test   set up, train what changed, validate the data and run every test
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PY      := .venv/bin/python
+RASA    := .venv/bin/rasa
+VENV    := .venv/.installed
+MODEL   := models/rasa/coach.tar.gz
+STYLE   := models/style/meta.json
+RASA_INPUTS  := $(shell find data/nlu data/stories data/rules -type f -name '*.yml' 2>/dev/null) domain.yml config.yml
+STYLE_INPUTS := $(wildcard data/style/batch_*.jsonl) bot/style/patterns.yml bot/style/model.py bot/style/data.py bot/style/train.py bot/style/textcat.cfg
+export RASA_TELEMETRY_ENABLED := false
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export TF_CPP_MIN_LOG_LEVEL := 3
+export LOG_LEVEL_LIBRARIES := ERROR
+export PYTHONWARNINGS := ignore
+
+.PHONY: help setup chat serve test validate train style-model eval-style eval-safety rasa-test crossval bench db clean
+
+help:
+	@echo "make chat    - set up and start the role-play chat in this terminal"
+	@echo "make test    - set up and run all tests"
+	@echo "make serve   - set up and run the action server (5055) and Rasa (REST + socket.io, 5005)"
+	@echo "make train | style-model | eval-style | eval-safety | rasa-test | crossval | bench | validate"
+
+setup: $(VENV)
+$(VENV): requirements.lock pyproject.toml scripts/setup.sh
+	@bash scripts/setup.sh
+
+style-model: $(STYLE)
+$(STYLE): $(VENV) $(STYLE_INPUTS)
+	$(PY) -m bot.style.train
+
+train: $(MODEL)
+$(MODEL): $(VENV) $(RASA_INPUTS)
+	$(RASA) train --fixed-model-name coach --out models/rasa --data data --domain domain.yml --config config.yml
+	@touch $(MODEL)
+
+db: $(VENV)
+	$(PY) -m bot db upgrade
+
+chat: $(VENV) $(MODEL) $(STYLE)
+	@bash scripts/run.sh chat
+
+serve: $(VENV) $(MODEL) $(STYLE)
+	@bash scripts/run.sh serve
+
+validate: $(VENV)
+	$(RASA) data validate --data data --domain domain.yml --config config.yml --fail-on-warnings
+	$(PY) -m bot scenarios check
+
+test: $(VENV) $(MODEL) $(STYLE) validate
+	$(PY) -m pytest
+
+eval-style: $(STYLE)
+	$(PY) -m bot.style.evaluate
+
+eval-safety: $(VENV)
+	$(PY) -m bot.safety.evaluate
+
+rasa-test: $(MODEL)
+	$(RASA) test core --stories tests/test_stories.yml --model $(MODEL) --out results/core --fail-on-prediction-errors
+
+crossval: $(VENV)
+	$(RASA) test nlu --nlu data/nlu --config config.yml --cross-validation --folds 3 --out results/nlu
+
+bench: $(MODEL) $(STYLE)
+	$(PY) bench/style_speed.py
+	$(PY) bench/turn_latency.py
+
+clean:
+	rm -rf models results .rasa

@@ -1,0 +1,1 @@
+"""Custom Rasa connectors (loaded by the Rasa server from credentials.yml)."""
