@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import logging
 import random
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
 from bot import engine, router
 from bot.engine import SceneState
-from bot.feedback import coach_note, describe_style, summary_for
+from bot.feedback import coach_note, debrief, describe_style, rewrite, summary_for
 from bot.results import Analysis
 from bot.scenarios import AREA_NAMES, STYLES, UNCLEAR, Scenario, find_scenario, load_scenarios
 
@@ -39,8 +40,9 @@ GROUNDING = (
 SLOT_DEFAULTS: dict[str, Any] = {
     "phase": "idle", "scenario_id": None, "difficulty": None, "scene": None, "prev_scene": None,
     "session_id": None, "coach_mode": True, "disclaimer_shown": False, "last_turn_id": None,
-    "retry_of": None, "turns": None,
+    "retry_of": None, "turns": None, "debrief": None,
 }
+SKIP = re.compile(r"^\s*(skip|next|pass|no idea|not sure|dunno|i don'?t know)\s*[.!]*\s*$", re.IGNORECASE)
 
 
 @dataclass
@@ -177,7 +179,7 @@ class Coach:
             return self._safety(reply, message, safety)
 
         command = message.command
-        in_scene = self.phase == "scene"
+        in_scene = self.phase in ("scene", "debrief")
         if in_scene and command not in ("line", "stop", "pause"):
             if not router.is_meta(command, text, message.confidence):
                 command = "line"
@@ -321,6 +323,8 @@ class Coach:
     def _cmd_affirm(self, reply: Reply, message: UserMessage, text: str) -> None:
         if self.phase == "setup" and (scenario := self.scenario()):
             return self._begin(reply, scenario, "medium")
+        if self.phase == "ended" and (scenario := self.scenario()) and self.slots.get("turns"):
+            return self._start_debrief(reply, scenario)
         if self.phase == "paused":
             return self._cmd_resume(reply, message, text)
         if self.phase == "scene":
@@ -332,6 +336,8 @@ class Coach:
             return self._cmd_line(reply, message, text)
         if self.phase == "setup":
             self._set(reply, phase="idle", scenario_id=None)
+        if self.phase == "ended":
+            self._set(reply, phase="idle")
         reply.say("system", "Okay. Say 'scenarios' whenever you want to practise.")
 
     # ------------------------------------------------------------------ scene control
@@ -359,6 +365,12 @@ class Coach:
         self._set(reply, phase="ended" if status == "ended" else "idle")
 
     def _cmd_stop(self, reply: Reply, message: UserMessage, text: str) -> None:
+        if self.phase == "debrief":
+            back = (self.slots.get("debrief") or {}).get("back", "ended")
+            reply.say("system", "Debrief ended.")
+            self._set(reply, phase=back, debrief=None)
+            if back != "paused":
+                return
         if self.phase in ("scene", "paused", "setup"):
             had_turns = bool(self.slots.get("turns"))
             scenario = self.scenario()
@@ -434,10 +446,74 @@ class Coach:
         if scenario is None or not self.slots.get("turns"):
             reply.say("system", "Say a few lines in a scene first; then I can give feedback.")
             return
-        self._summary(reply, scenario)
-        if self.phase == "scene":
-            reply.say("system", "Say 'resume' to carry on with the scene.")
-            self._set(reply, phase="paused")
+        if self.phase == "debrief":
+            return self._debrief_step(reply, scenario, text)
+        if self.phase != "ended":
+            self._summary(reply, scenario)
+        self._start_debrief(reply, scenario)
+
+    # ------------------------------------------------------------------ debrief
+    def _start_debrief(self, reply: Reply, scenario: Scenario) -> None:
+        items = debrief.select(self.slots.get("turns") or [])
+        back = "paused" if self.phase in ("scene", "paused") else "ended"
+        if not items:
+            reply.say("system", "There's nothing to walk through yet.")
+            return
+        self._set(reply, phase="debrief",
+                  debrief={"items": items, "index": 0, "step": "hope", "back": back})
+        reply.say("coach", "Let's walk through " + ("one moment" if len(items) == 1 else f"{len(items)} moments")
+                  + " from the scene. Say 'skip' to move on, or 'stop' to end the debrief.")
+        reply.say("coach", debrief.opening(scenario, items[0], 1, len(items)))
+
+    def _debrief_step(self, reply: Reply, scenario: Scenario, text: str) -> None:
+        state = dict(self.slots["debrief"])
+        items, index = state["items"], state["index"]
+        item = items[index]
+        skipped = bool(SKIP.match(text))
+        if state["step"] == "hope":
+            self._store_debrief(reply, text, item, None)
+            seed = int((self.state().seed if self.state() else 0) + index)
+            reflection, invite = debrief.reflection(scenario, item, seed)
+            reply.say("coach", reflection)
+            if invite:
+                self._set(reply, debrief={**state, "step": "rephrase"})
+                return
+        elif not skipped:
+            style = self.score(text, item["turn"]["reply"])
+            self._store_debrief(reply, text, item, style)
+            alternative = None
+            if style.label in ("passive", "aggressive", "passive_aggressive"):
+                alternative = rewrite(text, style, lambda t: self.score(t, None)).text
+            reply.say("coach", debrief.acknowledgement(
+                item["turn"]["label"], style.label, [c.text for c in style.cues_for(style.label)],
+                alternative), data={"style": {"label": style.label,
+                                              "probabilities": style.probabilities}})
+        else:
+            self._store_debrief(reply, text, item, None)
+        index += 1
+        if index < len(items):
+            self._set(reply, debrief={**state, "index": index, "step": "hope"})
+            reply.say("coach", debrief.opening(scenario, items[index], index + 1, len(items)))
+            return
+        self._finish_debrief(reply, state["back"])
+
+    def _store_debrief(self, reply: Reply, text: str, item: dict, style: Optional[Analysis]) -> None:
+        self._safe_store(reply, self.storage.record_turn, self.conversation_id, "debrief", text,
+                         session_id=self.slots.get("session_id"),
+                         style_label=style.label if style else None,
+                         style=style.to_dict() if style else None,
+                         replaces_turn_id=item["turn"].get("id"))
+        self._stored = True
+
+    def _finish_debrief(self, reply: Reply, back: str) -> None:
+        self._set(reply, phase=back, debrief=None)
+        if back == "paused":
+            reply.say("system", "That's the debrief. Say 'resume' to go back to the scene, or 'stop'.",
+                      buttons=[_button("Resume", "/resume"), _button("Stop", "/stop")])
+        else:
+            reply.say("system", "That's the debrief. Well done for looking back at it.",
+                      buttons=[_button("Restart this scene", "/restart"),
+                               _button("Other scenarios", "/list_scenarios")])
 
     def _summary(self, reply: Reply, scenario: Scenario) -> None:
         summary = summary_for(scenario, self.state(), self.slots.get("turns") or [])
@@ -445,6 +521,8 @@ class Coach:
 
     # ------------------------------------------------------------------ role-play line
     def _cmd_line(self, reply: Reply, message: UserMessage, text: str) -> None:
+        if self.phase == "debrief" and (scenario := self.scenario()):
+            return self._debrief_step(reply, scenario, text)
         if self.phase == "paused":
             reply.say("system", "The scene is paused. Say 'resume' to go back to it, or "
                                 "'stop' to end it.",
@@ -489,23 +567,29 @@ class Coach:
         self._stored = True
         turns = list(self.slots.get("turns") or [])
         turns.append({"id": turn_id, "text": text, "label": style.label,
+                      "confidence": round(style.confidence, 4),
                       "cues": style_data["cues"], "tension_before": state.tension,
                       "tension": result.state.tension, "progress": result.state.progress,
                       "reply": " ".join(result.lines), "retry_of": retry_of})
         self._set(reply, scene=result.state.to_dict(), prev_scene=state.to_dict(),
                   last_turn_id=turn_id, retry_of=None, turns=turns)
         if self.slots["coach_mode"] and style.label in STYLES + (UNCLEAR,):
-            note = coach_note(scenario, result, style, text)
-            reply.say("coach", note, data={"style": style_data})
+            alternative = None
+            if style.label in ("passive", "aggressive", "passive_aggressive"):
+                alternative = rewrite(text, style, lambda t: self.score(t, None)).text
+            note = coach_note(scenario, result, style, text, alternative)
+            reply.say("coach", note, data={"style": style_data, "alternative": alternative})
         if result.ended:
             ending = result.state.ending or "turn_limit"
             self._end_scene(reply, "ended", ending=ending, outcome=result.outcome)
             reply.say("system", f"Scene over: {result.outcome}",
                       data={"ending": ending, "outcome": result.outcome})
             self._summary(reply, scenario)
-            reply.say("system", "Say 'let me try that again' to redo your last line, "
-                                "'restart' to play it again, or 'scenarios' for another.",
-                      buttons=[_button("Try my last line again", "/retry"),
+            reply.say("system", "Would you like to walk through a few moments from the scene? "
+                                "You can also say 'let me try that again' to redo your last "
+                                "line, 'restart', or 'scenarios' for another.",
+                      buttons=[_button("Walk me through it", "/feedback"),
+                               _button("Try my last line again", "/retry"),
                                _button("Restart", "/restart"),
                                _button("Other scenarios", "/list_scenarios")])
 

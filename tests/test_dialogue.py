@@ -178,3 +178,22 @@ def test_router_exit_patterns():
         assert router.is_exit(text, 0.0), text
     for text in ["stop shouting at me", "I need a break from cooking every night"]:
         assert not router.is_exit(text, 0.4), text
+
+
+def test_debrief_walks_through_moments_and_scores_the_rephrase(conversation):
+    start_chores(conversation, "easy")
+    conversation.send("line", "Sorry, maybe you could help a bit, if that's ok?")
+    conversation.send("line", "You never do anything, you lazy slob!")
+    reply = conversation.send("feedback", "/feedback")
+    assert conversation.slots["phase"] == "debrief"
+    assert "What were you hoping" in reply.messages[-1].text
+    reply = conversation.send("line", "I hoped Sam would offer to help")
+    assert "How could you say it" in reply.messages[-1].text
+    reply = conversation.send("line", "I'm worn out. Could you cook on Tuesdays and Thursdays?")
+    assert "assertive" in reply.messages[0].text and "progress" in reply.messages[0].text
+    debrief_turns = [t for t in conversation.storage.turns if t["kind"] == "debrief"]
+    assert [t["user_text"] for t in debrief_turns] == [
+        "I hoped Sam would offer to help", "I'm worn out. Could you cook on Tuesdays and Thursdays?"]
+    assert debrief_turns[1]["style_label"] == "assertive"
+    conversation.send("stop", "stop")
+    assert conversation.slots["phase"] == "paused"

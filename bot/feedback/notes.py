@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import random
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 import yaml
 
@@ -62,7 +62,8 @@ def _mood(scenario: Scenario, result: StepResult) -> str:
     return f"{name}'s mood didn't change much."
 
 
-def coach_note(scenario: Scenario, result: StepResult, style: Analysis, text: str) -> str:
+def coach_note(scenario: Scenario, result: StepResult, style: Analysis, text: str,
+               alternative: Optional[str] = None) -> str:
     rng = random.Random(f"{result.state.seed}:{result.state.turn}:note")
     label = style.label
     if label == UNCLEAR:
@@ -77,6 +78,8 @@ def coach_note(scenario: Scenario, result: StepResult, style: Analysis, text: st
         by_type = tips()["by_cue_type"]
         tip_pool = next((by_type[t] for t in cue_types if t in by_type), tips()["by_style"][label])
         parts.append("Try: " + rng.choice(tip_pool))
+        if alternative:
+            parts.append(f"For example: \u201c{alternative}\u201d")
     elif result.move:
         parts.append(rng.choice(tips()["move_praise"]))
     return " ".join(parts)
