@@ -49,6 +49,34 @@ DIFFICULTY_WORDS = {"easy": "easy", "gentle": "easy", "beginner": "easy", "simpl
                     "hard": "hard", "tough": "hard", "difficult": "hard", "challenging": "hard"}
 
 
+# The commands the help text advertises always do what it says, whatever NLU thinks: an
+# exact match (case, spaces and a final full stop aside) overrides the predicted intent.
+CANONICAL = {
+    "scenarios": "list", "list": "list", "menu": "list", "list scenarios": "list",
+    "show scenarios": "list", "help": "help", "pause": "pause", "resume": "resume",
+    "continue": "resume", "stop": "stop", "quit": "stop", "exit": "stop", "restart": "restart",
+    "switch scenario": "switch", "switch": "switch", "feedback": "feedback", "debrief": "feedback",
+    "coach off": "coach_off", "coach on": "coach_on", "let me try that again": "retry",
+    "try again": "retry", "retry": "retry", "redo": "retry", "easy": "difficulty",
+    "medium": "difficulty", "hard": "difficulty",
+}
+_SLASH = re.compile(r"^\s*/(?P<intent>[a-z_]+)")
+_INTENT_COMMANDS = {
+    "list_scenarios": "list", "start_scenario": "start", "choose_difficulty": "difficulty",
+    "switch_scenario": "switch", "roleplay_line": "line",
+}
+
+
+def canonical(text: str) -> Optional[str]:
+    """The command an exact, advertised phrase or a typed ``/intent`` stands for."""
+    slash = _SLASH.match(text)
+    if slash:
+        intent = slash.group("intent")
+        return _INTENT_COMMANDS.get(intent, intent)
+    key = " ".join(re.sub(r"[.!]+$", "", text.strip().casefold()).split())
+    return CANONICAL.get(key)
+
+
 def is_exit(text: str, confidence: float) -> bool:
     """A stop or pause request during a scene."""
     if COMMAND.match(text) or EXIT.match(text):
