@@ -40,7 +40,7 @@ GROUNDING = (
 SLOT_DEFAULTS: dict[str, Any] = {
     "phase": "idle", "scenario_id": None, "difficulty": None, "scene": None, "prev_scene": None,
     "session_id": None, "coach_mode": True, "disclaimer_shown": False, "last_turn_id": None,
-    "retry_of": None, "turns": None, "debrief": None,
+    "retry_of": None, "turns": None, "debrief": None, "safety_hold": False,
 }
 SKIP = re.compile(r"^\s*(skip|next|pass|no idea|not sure|dunno|i don'?t know)\s*[.!]*\s*$", re.IGNORECASE)
 
@@ -178,13 +178,15 @@ class Coach:
         if safety is not None and getattr(safety, "label", "none") in ("crisis", "check_in"):
             return self._safety(reply, message, safety)
 
-        command = message.command
+        exact = router.canonical(text)
+        command = exact or message.command
+        confidence = 1.0 if exact else message.confidence
         in_scene = self.phase in ("scene", "debrief")
         if in_scene and command not in ("line", "stop", "pause"):
-            if not router.is_meta(command, text, message.confidence):
+            if not router.is_meta(command, text, confidence):
                 command = "line"
         elif in_scene and command in ("stop", "pause"):
-            if not router.is_exit(text, message.confidence):
+            if not router.is_exit(text, confidence):
                 command = "line"
         if not self.slots["disclaimer_shown"] and command not in ("stop", "pause"):
             reply.say("system", DISCLAIMER)
@@ -233,8 +235,9 @@ class Coach:
         reply.say("safety", text, buttons=buttons,
                   data={"level": result.label, "category": getattr(result, "category", "none"),
                         "resources": info})
-        if scene_was_live:
-            self._set(reply, phase="paused")
+        if scene_was_live or self.phase == "debrief":
+            self._set(reply, phase="paused", debrief=None)
+        self._set(reply, safety_hold=crisis)
         return reply
 
     # ------------------------------------------------------------------ menus
@@ -321,6 +324,13 @@ class Coach:
         self._begin(reply, scenario, difficulty if difficulty in engine.DIFFICULTIES else "medium")
 
     def _cmd_affirm(self, reply: Reply, message: UserMessage, text: str) -> None:
+        if self.slots.get("safety_hold"):
+            # "yes" answers "are you safe?"; it is not a choice to go back into the scene
+            reply.say("safety", "Thank you for letting me know. There's no rush. If you want to "
+                                "go back to the practice, say 'resume'; to end for today, say "
+                                "'stop'. The help lines above are there any time.",
+                      buttons=[_button("Resume the scene", "/resume"), _button("End for now", "/stop")])
+            return
         if self.phase == "setup" and (scenario := self.scenario()):
             return self._begin(reply, scenario, "medium")
         if self.phase == "ended" and (scenario := self.scenario()) and self.slots.get("turns"):
@@ -365,12 +375,17 @@ class Coach:
         self._set(reply, phase="ended" if status == "ended" else "idle")
 
     def _cmd_stop(self, reply: Reply, message: UserMessage, text: str) -> None:
-        if self.phase == "debrief":
+        self._set(reply, safety_hold=False)
+        if self.phase == "debrief":  # ends the debrief only; a paused scene stays paused
             back = (self.slots.get("debrief") or {}).get("back", "ended")
-            reply.say("system", "Debrief ended.")
             self._set(reply, phase=back, debrief=None)
-            if back != "paused":
-                return
+            if back == "paused":
+                reply.say("system", "Debrief ended. The scene is paused: say 'resume' to go "
+                                    "back to it, or 'stop' to end it.",
+                          buttons=[_button("Resume", "/resume"), _button("Stop", "/stop")])
+            else:
+                reply.say("system", "Debrief ended.")
+            return
         if self.phase in ("scene", "paused", "setup"):
             had_turns = bool(self.slots.get("turns"))
             scenario = self.scenario()
@@ -399,7 +414,7 @@ class Coach:
                 return self._cmd_line(reply, message, text)
             reply.say("system", "There is no paused scene. Say 'scenarios' to start one.")
             return
-        self._set(reply, phase="scene")
+        self._set(reply, phase="scene", safety_hold=False)
         reply.say("system", f"Back in the scene with {scenario.persona.name}. "
                             f"{scenario.persona.name} last said:")
         reply.say("interlocutor", state.said[-1], name=scenario.persona.name)

@@ -197,3 +197,20 @@ def test_debrief_walks_through_moments_and_scores_the_rephrase(conversation):
     assert debrief_turns[1]["style_label"] == "assertive"
     conversation.send("stop", "stop")
     assert conversation.slots["phase"] == "paused"
+
+
+@pytest.mark.parametrize("text, command", [
+    ("coach on", "coach_on"), ("Coach off.", "coach_off"), ("resume", "resume"),
+    ("scenarios", "list"), ("/start_scenario{\"scenario_id\":\"x\"}", "start"), ("/stop", "stop"),
+    ("let me try that again", "retry"), ("feedback", "feedback"),
+])
+def test_advertised_commands_are_recognised_exactly(text, command):
+    assert router.canonical(text) == command
+
+
+def test_exact_command_beats_a_wrong_intent_mid_scene(conversation):
+    start_chores(conversation)
+    reply = conversation.send("coach_off", "coach on", confidence=0.55)
+    assert conversation.slots["coach_mode"] is True
+    reply = conversation.send("line", "help", confidence=0.3)
+    assert "How this works" in reply.messages[0].text

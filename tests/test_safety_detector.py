@@ -1,0 +1,285 @@
+"""The crisis screen (bot.safety): patterns, context rules, odd input, batch CLI, resources.
+
+Every cue id in bot/safety/patterns.yml is pinned by an example written for this file (not
+taken from data/safety). The examples say which level the whole message must get.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.safety import SafetyResult, resources, screen, screen_many
+from bot.safety.detector import detector, iter_hits
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+# cue id -> (example, level the message must get)
+CUE_EXAMPLES: dict[str, tuple[str, str]] = {
+    # suicide
+    "sui_kill_self": ("some nights I think I'll just kill myself", "crisis"),
+    "sui_want_die": ("honestly I just wanna die", "crisis"),
+    "sui_unborn": ("I wish I had never been born", "crisis"),
+    "sui_wanted_die": ("I wanted to die for most of last year, and I'm in a better place now",
+                       "check_in"),
+    "sui_not_live": ("I don't want to exist anymore", "crisis"),
+    "sui_here_anymore": ("I don't want to be around anymore", "crisis"),
+    "sui_here_bare": ("Honestly I don't want to be here.", "check_in"),
+    "sui_no_reason": ("there is no reason for me to keep going", "crisis"),
+    "sui_pointless": ("my life feels pointless", "check_in"),
+    "sui_want_out": ("my life is meaningless and I give up", "crisis"),
+    "sui_cant_go_on": ("I can't keep going like this", "crisis"),
+    "sui_cant_take_it": ("I'm a burden and I can't take it anymore and everyone would be better "
+                         "off", "crisis"),
+    "sui_cant_keep_safe": ("I can't keep myself safe right now", "crisis"),
+    "sui_done_with_life": ("I'm so tired of being alive", "crisis"),
+    "sui_end_life": ("I've decided to take my own life", "crisis"),
+    "sui_end_it": ("I'm going to end it, I'm sorry", "crisis"),
+    "sui_suicidal": ("I've been feeling really suicidal this week", "crisis"),
+    "sui_thinking": ("been contemplating suicide every night", "crisis"),
+    "sui_death_thoughts": ("I think about death a lot and it scares me", "check_in"),
+    "sui_only_way": ("suicide is the only answer", "crisis"),
+    "sui_better_off": ("my parents would be better off without me", "crisis"),
+    "sui_nobody_miss": ("nobody would miss me", "check_in"),
+    "sui_burden": ("I feel like such a burden and I want to end my life", "crisis"),
+    "sui_disappear": ("I wish I could just vanish", "check_in"),
+    "sui_disappear_forever": ("I just want to fall asleep forever", "crisis"),
+    "sui_not_wake": ("I hope I don't wake up tomorrow", "crisis"),
+    "sui_grief_join": ("Since Dad passed away I just want to be with him", "crisis"),
+    "sui_attempt": ("I attempted to overdose on Monday", "crisis"),
+    "sui_overdose": ("I swallowed a whole packet of paracetamol", "crisis"),
+    "sui_means": ("I've been stockpiling my tablets in a drawer", "crisis"),
+    "sui_means_soft": ("I'm going to take them all", "check_in"),
+    "sui_jump": ("I'm ready to jump", "crisis"),
+    "sui_have_means": ("I've got my pills laid out in front of me", "crisis"),
+    "sui_meds_signal": ("I'm going to swallow the whole bottle of sleeping pills", "crisis"),
+    "sui_goodbye_note": ("I've written a goodbye letter to my mum", "crisis"),
+    "sui_goodbye_soft": ("I've said my goodbyes", "check_in"),
+    "sui_gone": ("soon I'll be gone", "check_in"),
+    "sui_giving_away": ("I've started giving away my belongings", "check_in"),
+    "sui_farewell_signal": ("This is goodbye. Please forgive me.", "crisis"),
+    "sui_mention": ("my uncle took his own life", "check_in"),
+    # self-harm
+    "sh_self": ("I hurt myself again tonight", "crisis"),
+    "sh_self_harm_word": ("I've been self-harming since March", "crisis"),
+    "sh_body": ("I sliced my thigh with a razor", "crisis"),
+    "sh_tool": ("I pressed the lighter against my skin", "crisis"),
+    "sh_head": ("I keep smashing my head against the wall", "crisis"),
+    "sh_cut_bare": ("I cut again last night", "crisis"),
+    "sh_cutting_bare": ("I can't stop cutting", "crisis"),
+    "sh_cut_is": ("all I can think about is cutting", "crisis"),
+    "sh_tools_for": ("I bought new blades so I can cut", "crisis"),
+    "sh_urge": ("the urge to burn is so strong", "crisis"),
+    "sh_relapse": ("I relapsed", "check_in"),
+    "sh_blade_signal": ("Did it again. The blade.", "crisis"),
+    "sh_did_it_again": ("relapsed. did it again", "crisis"),
+    "sh_hide_marks": ("I wear jumpers to hide my scars", "check_in"),
+    "sh_punch_wall": ("I punched the wall until", "check_in"),
+    "sh_other": ("my flatmate cuts herself", "check_in"),
+    # harm to others
+    "ho_kill": ("I'm going to kill my landlord", "crisis"),
+    "ho_hurt": ("I'm going to stab my cousin", "crisis"),
+    "ho_hurt_weak": ("I'm bringing a hammer to hurt him", "crisis"),
+    "ho_not_alive": ("he won't get out of there alive, I've got a plan", "crisis"),
+    "ho_past_act": ("I punched my girlfriend yesterday", "crisis"),
+    "ho_serious": ("I'm going to hurt you, I've got a gun", "crisis"),
+    "ho_timing": ("I hurt him once already and I'll do it again tomorrow", "crisis"),
+    "ho_mention": ("Do homicidal urges mean a person is dangerous?", "check_in"),
+    # danger / abuse
+    "da_hurt_me": ("my stepdad kicked me", "crisis"),
+    "da_kill_me": ("my boyfriend will kill me", "check_in"),
+    "da_threat_kill": ("my husband threatened to kill me", "crisis"),
+    "da_hurt_soft": ("he pushed me", "check_in"),
+    "da_fear": ("I'm too scared to go home", "crisis"),
+    "da_intrusion": ("someone broke into my flat", "crisis"),
+    "da_physical": ("he grabbed me by the throat", "crisis"),
+    "da_locked": ("I'm locked in and can't get out", "crisis"),
+    "da_outside": ("my ex is outside my window", "check_in"),
+    "da_scared_of": ("I'm terrified of my husband", "check_in"),
+    "da_violent": ("my father gets violent", "crisis"),
+    "da_control": ("they took my passport", "crisis"),
+    "da_abuse_signal": ("he touches me and no one will believe me", "crisis"),
+    "da_mention": ("what counts as coercive control?", "check_in"),
+}
+
+
+def test_every_cue_id_is_pinned():
+    ids = set(detector().ids)
+    assert ids == set(CUE_EXAMPLES), (
+        f"no example for {sorted(ids - set(CUE_EXAMPLES))}; "
+        f"stale examples {sorted(set(CUE_EXAMPLES) - ids)}")
+
+
+@pytest.mark.parametrize("cue_id", sorted(CUE_EXAMPLES))
+def test_cue_example(cue_id):
+    text, level = CUE_EXAMPLES[cue_id]
+    live = {h.spec.id for h in iter_hits(text) if h.status != "dropped"}
+    assert cue_id in live, f"{cue_id} did not fire on {text!r} (fired: {sorted(live)})"
+    result = screen(text)
+    assert result.level == level, (text, result.level, result.cues, result.note)
+
+
+# --------------------------------------------------------------------- context rules
+@pytest.mark.parametrize("text, level", [
+    # negation
+    ("I would never hurt myself", "none"),
+    ("I'm not going to kill him over a parking space", "none"),
+    ("I don't want to live anymore", "crisis"),
+    ("I haven't cut since 2019", "check_in"),
+    # tense
+    ("I tried to kill myself last night", "crisis"),
+    ("years ago I tried to end my life, I'm in a good place now", "check_in"),
+    ("I used to self-harm at school but I'm doing much better now", "check_in"),
+    ("Years ago I tried to kill myself and now I'm thinking about it again", "crisis"),
+    # third person, hypothetical, questions
+    ("my brother said he wants to die", "check_in"),
+    ("my daughter has been cutting herself", "check_in"),
+    ("what should I say if someone tells me they're suicidal?", "check_in"),
+    ("what are the warning signs of domestic abuse?", "check_in"),
+])
+def test_context(text, level):
+    result = screen(text)
+    assert result.level == level, (text, result.level, result.cues, result.note)
+
+
+@pytest.mark.parametrize("text", [
+    # idioms and hyperbole
+    "you're killing me", "I could murder a coffee", "my phone died", "I'm dying to see it",
+    "dead tired", "kill the lights", "this job is killing me", "I nearly died laughing",
+    "over my dead body", "my feet are killing me", "the battery is dead",
+    "I'll kill you if you eat my chips", "I'm going to kill it at the interview",
+    # angry role-play lines
+    "I hate it when you do this", "I could strangle you for forgetting that",
+    "You never listen to me and I'm sick of it", "I'm so angry I could scream",
+    # grief
+    "since Mum died the house feels so empty", "I miss him every day",
+    "I keep thinking about the day Grandad died",
+    # ordinary life
+    "I'm going to cut my hair", "I cut my finger chopping onions",
+    "I want to end things with my boyfriend", "I'm going to end it with him tonight",
+])
+def test_no_risk(text):
+    result = screen(text)
+    assert result.level == "none", (text, result.level, result.cues, result.note)
+
+
+def test_result_shape():
+    result = screen("I want to die")
+    assert isinstance(result, SafetyResult)
+    assert result.crisis and result.level == "crisis" and result.category == "suicide"
+    data = result.to_dict()
+    for key in ("crisis", "level", "label", "category", "cues", "probabilities"):
+        assert key in data
+    assert data["cues"] and data["cues"][0]["cue_id"] == "sui_want_die"
+    assert abs(sum(result.probabilities.values()) - 1.0) < 1e-6
+    assert [r.level for r in screen_many(["I want to die", "hello", None])] == [
+        "crisis", "none", "none"]
+
+
+def test_categories():
+    assert screen("I'm going to stab him tonight").category == "harm_others"
+    assert screen("my husband punched me last night").category == "danger_abuse"
+    assert screen("I burned my arm on purpose").category == "self_harm"
+
+
+# --------------------------------------------------------------------- odd input
+@pytest.mark.parametrize("value", [
+    None, "", "   \n\t ", b"", b"\xff\xfe", b"\xff\xfe\xfd\x00\x01", "x" * 100_000,
+    "\U0001F600\U0001F525\U0001F480" * 50, "<script>alert('kill')</script>",
+    "'; DROP TABLE users; --", "SELECT * FROM t WHERE x = 1 OR 1=1", "Je veux parler à mon père",
+    "我想和我妈妈谈谈", "Ich möchte mit meinem Chef reden", "\u202e\u200b\ufeff", "\ud800",
+    12345, 3.5, ["a", "list"], object(), "a\x00b\x07c",
+])
+def test_bad_input_never_raises(value):
+    result = screen(value)
+    assert result.level in ("crisis", "check_in", "none")
+    json.dumps(result.to_dict())
+
+
+def test_bytes_are_decoded():
+    assert screen("I want to die".encode("utf-8")).level == "crisis"
+    assert screen(b"I want to die \xff").level == "crisis"
+
+
+def test_crisis_at_end_of_huge_paste_with_offsets():
+    filler = "We talked about the weekend plans and the weather was fine. " * 1700
+    text = filler + "\nI am going to kill myself tonight."
+    assert len(text) > 100_000
+    result = screen(text)
+    assert result.level == "crisis"
+    assert result.cues
+    for cue in result.cues:
+        assert text[cue.start:cue.end] == cue.text
+    assert any(c.text == "kill myself" and c.start > 100_000 for c in result.cues)
+
+
+def test_offsets_with_curly_quotes_and_emoji():
+    text = "\U0001F622 honestly I don\u2019t want to live anymore"
+    result = screen(text)
+    assert result.level == "crisis"
+    for cue in result.cues:
+        assert text[cue.start:cue.end] == cue.text
+
+
+# --------------------------------------------------------------------- batch CLI
+def test_batch_cli_keeps_order_and_count():
+    lines = ["hello there", "I want to kill myself", "", "my phone died", "I'm going to stab him",
+             "caf\u00e9 \U0001F600", "my brother said he wants to die"] * 30
+    payload = ("\n".join(lines) + "\n").encode("utf-8") + b"bad \xff bytes\n"
+    proc = subprocess.run([sys.executable, "-m", "bot.safety"], input=payload, cwd=REPO_ROOT,
+                          capture_output=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr.decode()
+    out = proc.stdout.decode("utf-8").splitlines()
+    assert len(out) == len(lines) + 1
+    rows = [json.loads(line) for line in out]
+    expected = {"hello there": "none", "I want to kill myself": "crisis", "": "none",
+                "my phone died": "none", "I'm going to stab him": "crisis",
+                "my brother said he wants to die": "check_in"}
+    for text, row in zip(lines, rows):
+        if text in expected:
+            assert row["level"] == expected[text], (text, row)
+        assert row["crisis"] == (row["level"] == "crisis")
+        assert "category" in row and "cues" in row
+    assert rows[-1]["level"] == "none"
+
+
+# --------------------------------------------------------------------- resources
+@pytest.mark.parametrize("locale, number", [
+    ("US", "988"), ("en_US", "988"), ("UK", "116 123"), ("en-GB", "116 123"),
+    ("IE", "116 123"), ("CA", "988"), ("AU", "13 11 14"),
+])
+def test_resources_per_locale(locale, number, monkeypatch):
+    monkeypatch.delenv("COACH_CRISIS_RESOURCES", raising=False)
+    res = resources(locale)
+    assert res["lines"]
+    assert any(number in line["contact"] for line in res["lines"])
+    assert res["emergency"]
+
+
+@pytest.mark.parametrize("locale", ["generic", None, "", "ZZ", "xx_YY", "klingon"])
+def test_resources_unknown_locale_is_generic(locale, monkeypatch):
+    monkeypatch.delenv("COACH_CRISIS_RESOURCES", raising=False)
+    monkeypatch.delenv("COACH_LOCALE", raising=False)
+    res = resources(locale)
+    assert res["locale"] == "GENERIC"
+    assert res["lines"] and "emergency" in res["lines"][0]["contact"]
+
+
+def test_resources_override(tmp_path, monkeypatch):
+    custom = tmp_path / "lines.yml"
+    custom.write_text("locales:\n  GENERIC:\n    name: Test\n    emergency: '000-TEST'\n"
+                      "    lines:\n      - name: Test line\n        contact: call 12345\n",
+                      encoding="utf-8")
+    monkeypatch.setenv("COACH_CRISIS_RESOURCES", str(custom))
+    res = resources("generic")
+    assert res["emergency"] == "000-TEST"
+    assert res["lines"][0]["contact"] == "call 12345"
+    # a broken override falls back to the shipped file rather than hiding help
+    broken = tmp_path / "broken.yml"
+    broken.write_text("locales: [unclosed", encoding="utf-8")
+    monkeypatch.setenv("COACH_CRISIS_RESOURCES", str(broken))
+    assert any("116 123" in line["contact"] for line in resources("UK")["lines"])

@@ -1,0 +1,104 @@
+"""Safety in the conversation: crisis language breaks character wherever it comes, the
+user chooses whether to go on, and exits always work (issue 5)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import Conversation
+
+CRISIS = "honestly I just want to die, I can't do this anymore"
+
+
+def speakers(reply):
+    return [m.speaker for m in reply.messages]
+
+
+def start_chores(conv):
+    conv.send("start", "the chores one")
+    return conv.send("difficulty", "medium", difficulty="medium")
+
+
+def assert_safety_reply(reply, conv):
+    assert speakers(reply) == ["safety"], [m.text for m in reply.messages]
+    message = reply.messages[0]
+    assert "serious" in message.text and "safe" in message.text
+    assert message.data["level"] == "crisis"
+    assert message.data["resources"]["lines"]
+    assert {b["payload"] for b in message.buttons} == {"/stop", "/resume"}
+    crisis_turns = [t for t in conv.storage.turns if t["kind"] == "crisis"]
+    assert crisis_turns and crisis_turns[-1]["flagged"] is True
+    assert crisis_turns[-1].get("style_label") is None  # never scored
+
+
+@pytest.fixture
+def conv(scenarios):
+    return Conversation(scenarios)
+
+
+def test_crisis_as_the_very_first_message(conv):
+    reply = conv.send("line", CRISIS)
+    assert_safety_reply(reply, conv)
+    assert "not therapy" not in reply.messages[0].text
+
+
+def test_crisis_mid_role_play_breaks_character_and_pauses(conv):
+    start_chores(conv)
+    reply = conv.send("line", "Sam, " + CRISIS)
+    assert_safety_reply(reply, conv)
+    assert conv.slots["phase"] == "paused"
+    # "yes" to "are you safe?" does not resume; nothing resumes on its own
+    reply = conv.send("affirm", "yes")
+    assert conv.slots["phase"] == "paused" and "interlocutor" not in speakers(reply)
+    reply = conv.send("line", "ok so about the dishes")
+    assert conv.slots["phase"] == "paused" and "interlocutor" not in speakers(reply)
+    reply = conv.send("resume", "/resume")
+    assert conv.slots["phase"] == "scene" and "interlocutor" in speakers(reply)
+
+
+def test_crisis_after_a_what_if_retry(conv):
+    start_chores(conv)
+    conv.send("line", "You never help, you lazy slob!")
+    conv.send("retry", "let me try that again")
+    reply = conv.send("line", "i want to kill myself")
+    assert_safety_reply(reply, conv)
+    assert [t["kind"] for t in conv.storage.turns if t["kind"] in ("roleplay", "retry")] == ["roleplay"]
+
+
+def test_crisis_during_the_debrief(conv):
+    start_chores(conv)
+    conv.send("line", "Sorry, maybe you could help a bit, if that's ok?")
+    conv.send("feedback", "/feedback")
+    assert conv.slots["phase"] == "debrief"
+    reply = conv.send("line", "I was hoping... actually I've been thinking about ending my life")
+    assert_safety_reply(reply, conv)
+    assert conv.slots["phase"] == "paused" and conv.slots["debrief"] is None
+
+
+def test_choosing_to_end_after_a_crisis(conv):
+    start_chores(conv)
+    conv.send("line", CRISIS)
+    reply = conv.send("stop", "/stop")
+    assert conv.slots["phase"] == "idle" and "interlocutor" not in speakers(reply)
+
+
+@pytest.mark.parametrize("text", [
+    "You're killing me, Sam, just do the dishes.",
+    "I could murder a coffee right now.",
+    "My phone died so I missed your text.",
+    "Since Mum died the house feels so empty.",
+    "I'm so angry with you I can't think straight!",
+])
+def test_idioms_anger_and_grief_stay_in_the_scene(conv, text):
+    start_chores(conv)
+    reply = conv.send("line", text)
+    assert "safety" not in speakers(reply) and "interlocutor" in speakers(reply)
+
+
+def test_third_person_risk_gets_a_gentle_check_in(conv):
+    start_chores(conv)
+    reply = conv.send("line", "My brother said last week that he wants to end it all and I don't know what to do")
+    assert speakers(reply) == ["safety"]
+    assert reply.messages[0].data["level"] == "check_in"
+    assert "serious" not in reply.messages[0].text
+    assert conv.slots["phase"] == "paused"
