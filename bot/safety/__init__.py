@@ -115,7 +115,9 @@ def _screen(text: object) -> SafetyResult:
     label = out["label"]
     category = out["category"]
     notes = list(out["notes"])
-    if label == "none" and len(cleaned) <= 5000:
+    # The classifier is for wordings no pattern anticipated; where a pattern matched and was
+    # deliberately set aside (negated, hyperbole, someone else), that judgement stands.
+    if label == "none" and not out["dropped"] and not cues and len(cleaned) <= 5000:
         from bot.safety.model import load
 
         model = load()
