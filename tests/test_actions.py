@@ -60,3 +60,11 @@ def test_action_names_match_the_domain():
     names = {cls.action_name for cls in vars(module).values()
              if isinstance(cls, type) and issubclass(cls, CoachAction)}
     assert names == set(domain["actions"])
+
+
+def test_persona_lines_never_come_from_domain_responses():
+    import yaml
+    from pathlib import Path
+
+    domain = yaml.safe_load((Path(__file__).resolve().parents[1] / "domain.yml").read_text())
+    assert not domain.get("responses"), "all bot text comes from bot/ and scenarios/"

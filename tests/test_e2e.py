@@ -96,3 +96,21 @@ def test_natural_language_pick_and_stop_mid_scene(servers):
 def test_bad_input_gets_a_clear_answer(servers, text):
     reply = servers.send(f"e2e-bad-{uuid.uuid4().hex[:6]}", text)
     assert_tagged(reply)
+
+
+def test_crisis_mid_scene_breaks_character_over_rest(servers):
+    sender = f"e2e-crisis-{uuid.uuid4().hex[:6]}"
+    servers.send(sender, '/start_scenario{"scenario_id":"move-on-friend"}')
+    reply = servers.send(sender, '/choose_difficulty{"difficulty":"medium"}')
+    assert "interlocutor" in speakers(reply)
+    reply = servers.send(sender, "Maya, I can't keep doing this. Honestly I just want to die.")
+    assert speakers(reply) == ["safety"], reply
+    assert reply[0]["custom"]["level"] == "crisis" and reply[0]["custom"]["resources"]["lines"]
+    reply = servers.send(sender, "yes")
+    assert "interlocutor" not in speakers(reply)
+    reply = servers.send(sender, "/resume")
+    assert "interlocutor" in speakers(reply)
+    run = subprocess.run([sys.executable, "-m", "bot", "transcript", sender, "--json"],
+                         capture_output=True, text=True, cwd=REPO, env=servers.env(), check=True)
+    crisis = [t for t in json.loads(run.stdout)["turns"] if t["kind"] == "crisis"]
+    assert len(crisis) == 1 and crisis[0]["flagged"] and crisis[0]["style_label"] is None

@@ -140,3 +140,19 @@ def test_batch_cli_one_json_line_per_input_line_in_order():
     assert len(out) == len(lines) + 1
     assert [o["label"] for o in out[:5]] == [score(t).label for t in lines[:5]]
     assert all({"label", "probabilities", "cues"} <= set(o) for o in out)
+
+
+def test_single_message_fast_path_matches_scikit_learn():
+    import numpy as np
+
+    from bot.style import load_classifier
+    from bot.style.data import load_examples
+    from bot.style.model import parse
+
+    classifier = load_classifier().classifier
+    texts = [e.text for e in load_examples()[:200]] + ["", "SHUT UP!!", "ok 😀"]
+    for text in texts:
+        parsed = parse(text)
+        fast = classifier.predict_proba([parsed])[0]
+        slow = classifier.model.predict_proba(classifier._matrix([parsed]))[0]
+        np.testing.assert_allclose(fast, slow, rtol=1e-6, atol=1e-9)

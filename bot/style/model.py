@@ -100,6 +100,7 @@ class StyleClassifier:
         return hstack(parts).tocsr()
 
     def fit(self, parsed: Sequence[Parsed], labels: Sequence[str]) -> "StyleClassifier":
+        self.__dict__.pop("_fast", None)
         unknown = set(labels) - set(STYLES)
         if unknown:
             raise ValueError(f"unknown labels {unknown}")
@@ -108,7 +109,44 @@ class StyleClassifier:
         return self
 
     def predict_proba(self, parsed: Sequence[Parsed]) -> np.ndarray:
+        if len(parsed) == 1:
+            return self._fast_proba(parsed[0])[None, :]
         return self.model.predict_proba(self._matrix(parsed))
+
+    def _fast_proba(self, parsed: Parsed) -> np.ndarray:
+        """The same probabilities as ``predict_proba`` for one message, without building
+        sparse matrices (scikit-learn's per-call overhead is most of the latency for one
+        short utterance). ``tests/test_style.py`` checks that both paths agree."""
+        if not hasattr(self, "_fast"):
+            self._fast = self._compile_fast()
+        coef, intercept, blocks = self._fast
+        logits = intercept.copy()
+        for kind, index, idf, weight, offset, analyse in blocks:
+            if kind == "dict":
+                values = {index[k]: float(v) for k, v in parsed.features.items() if k in index}
+            else:
+                counts: dict[int, int] = {}
+                for feature in analyse(parsed.tokens if kind == "tokens" else parsed.text):
+                    j = index.get(feature)
+                    if j is not None:
+                        counts[j] = counts.get(j, 0) + 1
+                values = {j: (1.0 + np.log(c)) * idf[j] for j, c in counts.items()}
+                norm = np.sqrt(sum(v * v for v in values.values()))
+                values = {j: v / norm for j, v in values.items()} if norm else {}
+            for j, v in values.items():
+                logits += coef[:, offset + j] * (v * weight)
+        logits -= logits.max()
+        exp = np.exp(logits)
+        return exp / exp.sum()
+
+    def _compile_fast(self):
+        coef = self.model.coef_
+        blocks, offset = [], 0
+        for vec, kind in ((self.words, "tokens"), (self.bigrams, "tokens"), (self.chars, "text")):
+            blocks.append((kind, vec.vocabulary_, vec.idf_, 1.0, offset, vec.build_analyzer()))
+            offset += len(vec.vocabulary_)
+        blocks.append(("dict", self.dicts.vocabulary_, None, 1.5, offset, None))
+        return coef, self.model.intercept_.copy(), blocks
 
     def predict(self, parsed: Iterable[Parsed]) -> list[str]:
         parsed = list(parsed)
@@ -145,7 +183,11 @@ class StyleModel:
         lr = lr[:, order]
         if self.textcat is None or self.weight >= 1.0:
             return lr
-        tc = np.array([[doc.cats[s] for s in STYLES]
-                       for doc in self.textcat.pipe([p.text for p in parsed], batch_size=256)])
+        if len(parsed) == 1:
+            doc = self.textcat(parsed[0].text)
+            tc = np.array([[doc.cats[s] for s in STYLES]])
+        else:
+            tc = np.array([[doc.cats[s] for s in STYLES]
+                           for doc in self.textcat.pipe([p.text for p in parsed], batch_size=256)])
         tc = tc / tc.sum(axis=1, keepdims=True)
         return self.weight * lr + (1 - self.weight) * tc
