@@ -163,6 +163,8 @@ def _content(text: str, cues: list[Cue]) -> tuple[Optional[str], Optional[str]]:
     behaviour = None
     if never and not request:
         request = _tidy(never.group("act"))
+    if request and not _content_words(request):  # "you never do anything": nothing to ask for
+        request = None
     if always:
         behaviour = _tidy(("only " if always.group("only") else "") + always.group("act"))
         if not _content_words(behaviour):  # "you always have such..." carries no content
@@ -205,12 +207,14 @@ def candidates(text: str, style: Analysis, topic_hint: Optional[str] = None) -> 
     for clause in clauses:  # what happened, in the user's words
         negated = _NEGATED_YOU.match(clause)
         imperative = _IMPERATIVE.match(clause)
+        act = _tidy((negated or imperative).group("act")) if (negated or imperative) else ""
+        if (negated or imperative) and not _content_words(act):
+            continue  # "do anything", "help": nothing specific to ask for
         if negated:
-            act = _tidy(negated.group("act"))
             kept.append(clause)
             out.append(f"When {clause[0].lower() + clause[1:]}, I felt {feeling}. Next time, could you {act}?")
         elif imperative and not request:
-            act = _tidy(imperative.group("act"))
+            act = act.rstrip(", ").removesuffix(", you").strip(" ,")
             kept.append(act)
             out.append(f"I feel {feeling} about this. Could you please {act[0].lower() + act[1:]}?")
         elif _SUBJECT.match(clause) and len(clause.split()) >= 3:
