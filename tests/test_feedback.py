@@ -84,3 +84,41 @@ def test_summary_numbers_match_the_turns(chores):
     assert summary["tension"] == [3, 3, 2, 1]
     assert summary["practise_next"] == "passive"
     assert summary["strength"] in ("line 3", "line 4")
+
+
+def _syllables(word: str) -> int:
+    import re
+
+    word = word.lower().strip(".,;:!?\"'()")
+    groups = re.findall(r"[aeiouy]+", word)
+    count = len(groups) - (1 if word.endswith("e") and len(groups) > 1 else 0)
+    return max(1, count)
+
+
+def _fk_grade(text: str) -> float:
+    import re
+
+    sentences = max(1, len(re.findall(r"[.!?]+", text)))
+    words = re.findall(r"[A-Za-z']+", text)
+    syllables = sum(_syllables(w) for w in words)
+    return 0.39 * len(words) / sentences + 11.8 * syllables / len(words) - 15.59
+
+
+def test_feedback_text_reads_at_about_grade_8():
+    """Flesch-Kincaid grade of all tips, plus a coach note and a summary, taken together."""
+    from bot.feedback.notes import tips
+
+    data = tips()
+    texts = [t for pool in data["by_cue_type"].values() for t in pool]
+    texts += [t for pool in data["by_style"].values() for t in pool] + data["move_praise"]
+    grade = _fk_grade(" ".join(t if t.rstrip().endswith((".", "?", "!")) else t + "." for t in texts))
+    assert grade <= 9.0, grade
+
+
+def test_every_tip_is_a_plain_string():
+    from bot.feedback.notes import tips
+
+    data = tips()
+    pools = list(data["by_cue_type"].values()) + list(data["by_style"].values())
+    pools += [data["move_praise"], data["unclear"]]
+    assert all(isinstance(t, str) and t.strip() for pool in pools for t in pool)
