@@ -94,11 +94,9 @@ class RiskClassifier:
 
 
 def read_rows(paths: Sequence[Path] = DATA) -> list[dict]:
-    rows = []
-    for path in paths:
-        if path.exists():
-            rows += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return rows
+    from bot.safety.evaluate import load  # the one validating reader of the safety sets
+
+    return [row for path in paths if path.exists() for row in load(path)]
 
 
 def _choose_thresholds(rows: list[dict], probs: list[dict[str, float]], pattern: list[str]) -> tuple[float, float, dict]:
