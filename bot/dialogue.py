@@ -21,9 +21,9 @@ from typing import Any, Callable, Optional
 
 from bot import engine, router
 from bot.engine import SceneState
-from bot.feedback import coach_note, debrief, describe_style, rewrite, summary_for
+from bot.feedback import coach_note, debrief, rewrite, summary_for
 from bot.results import Analysis
-from bot.scenarios import AREA_NAMES, STYLES, UNCLEAR, Scenario, find_scenario, load_scenarios
+from bot.scenarios import AREA_NAMES, Scenario, find_scenario, load_scenarios
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +116,15 @@ def _default_screen(text: str):
     from bot.safety import screen
 
     return screen(text)
+
+
+def _style_payload(style: Analysis) -> dict[str, Any]:
+    """What a channel gets of a score (``custom.style``): label, probabilities, cited cues."""
+    return {"label": style.label,
+            "probabilities": {k: round(v, 4) for k, v in style.probabilities.items()},
+            "confidence": round(style.confidence, 4),
+            "cues": [{"text": c.text, "start": c.start, "end": c.end, "cue": c.cue_id,
+                      "type": c.cue_type, "points_to": c.points_to} for c in style.cues]}
 
 
 def _button(title: str, payload: str) -> dict[str, str]:
@@ -496,13 +505,9 @@ class Coach:
         elif not skipped:
             style = self.score(text, item["turn"]["reply"])
             self._store_debrief(reply, text, item, style)
-            alternative = None
-            if style.label in ("passive", "aggressive", "passive_aggressive"):
-                alternative = rewrite(text, style, lambda t: self.score(t, None)).text
             reply.say("coach", debrief.acknowledgement(
                 item["turn"]["label"], style.label, [c.text for c in style.cues_for(style.label)],
-                alternative), data={"style": {"label": style.label,
-                                              "probabilities": style.probabilities}})
+                self._alternative(text, style)), data={"style": _style_payload(style)})
         else:
             self._store_debrief(reply, text, item, None)
         index += 1
@@ -511,6 +516,12 @@ class Coach:
             reply.say("coach", debrief.opening(scenario, items[index], index + 1, len(items)))
             return
         self._finish_debrief(reply, state["back"])
+
+    def _alternative(self, text: str, style: Analysis) -> Optional[str]:
+        """An assertive way to say a non-assertive line, built from the user's words."""
+        if style.label not in ("passive", "aggressive", "passive_aggressive"):
+            return None
+        return rewrite(text, style, lambda t: self.score(t, None)).text
 
     def _store_debrief(self, reply: Reply, text: str, item: dict, style: Optional[Analysis]) -> None:
         self._safe_store(reply, self.storage.record_turn, self.conversation_id, "debrief", text,
@@ -565,10 +576,7 @@ class Coach:
         style = self.score(text, context)
         result = engine.step(scenario, state, style.label, text)
         persona = scenario.persona
-        style_data = {"label": style.label, "probabilities": {k: round(v, 4) for k, v in style.probabilities.items()},
-                      "confidence": round(style.confidence, 4),
-                      "cues": [{"text": c.text, "start": c.start, "end": c.end, "cue": c.cue_id,
-                                "type": c.cue_type, "points_to": c.points_to} for c in style.cues]}
+        style_data = _style_payload(style)
         for line in result.lines:
             reply.say("interlocutor", line, name=persona.name, data={"style": style_data})
         retry_of = self.slots.get("retry_of")
@@ -588,10 +596,8 @@ class Coach:
                       "reply": " ".join(result.lines), "retry_of": retry_of})
         self._set(reply, scene=result.state.to_dict(), prev_scene=state.to_dict(),
                   last_turn_id=turn_id, retry_of=None, turns=turns)
-        if self.slots["coach_mode"] and style.label in STYLES + (UNCLEAR,):
-            alternative = None
-            if style.label in ("passive", "aggressive", "passive_aggressive"):
-                alternative = rewrite(text, style, lambda t: self.score(t, None)).text
+        if self.slots["coach_mode"]:
+            alternative = self._alternative(text, style)
             note = coach_note(scenario, result, style, text, alternative)
             reply.say("coach", note, data={"style": style_data, "alternative": alternative})
         if result.ended:
@@ -609,4 +615,4 @@ class Coach:
                                _button("Other scenarios", "/list_scenarios")])
 
 
-__all__ = ["Coach", "Message", "Reply", "Storage", "UserMessage", "describe_style"]
+__all__ = ["Coach", "Message", "Reply", "Storage", "UserMessage"]

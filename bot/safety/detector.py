@@ -54,7 +54,7 @@ import yaml
 from bot.nlp import pipeline  # first: it imports spaCy without the TensorFlow probe
 from bot.results import Cue
 from spacy.matcher import Matcher, PhraseMatcher  # noqa: I001
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc
 
 PATTERNS_FILE = Path(__file__).with_name("patterns.yml")
 

@@ -35,7 +35,3 @@ def train_textcat(train: list[Example], dev: list[Example], workdir: Path | None
     spacy_train(CONFIG, work / "out", overrides={"paths.train": str(work / "train.spacy"),
                                                  "paths.dev": str(work / "dev.spacy")})
     return spacy.load(work / "out" / "model-best")
-
-
-def predict(nlp, texts: list[str]) -> list[str]:
-    return [max(doc.cats, key=doc.cats.__getitem__) for doc in nlp.pipe(texts)]
