@@ -54,9 +54,33 @@ def _cmd_transcript(args: argparse.Namespace) -> int:
         return 1
     for turn in data["turns"]:
         label = turn["style_label"] or turn["kind"]
-        print(f"[{turn['created_at']}] ({label}) you: {turn['user_text']}")
+        flag = "  [FLAGGED: crisis screen]" if turn["flagged"] else ""
+        print(f"[{turn['created_at']}] ({label}) you: {turn['user_text']}{flag}")
         if turn["kind"] in ("roleplay", "retry") and turn["reply_text"]:
             print(f"    them: {turn['reply_text']}")
+    return 0
+
+
+def _cmd_flags(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from bot.storage import flagged_turns
+
+    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)  # stored as naive UTC
+    since = now - dt.timedelta(days=args.days) if args.days else None
+    turns = flagged_turns(since=since, conversation_id=args.conversation)
+    if args.json:
+        print(json.dumps(turns, indent=2, ensure_ascii=False))
+        return 0
+    if not turns:
+        print("no flagged turns", file=sys.stderr)
+        return 0
+    for turn in turns:
+        safety = turn["safety"] or {}
+        cues = ", ".join(c.get("text", "") for c in safety.get("cues", [])) or "-"
+        print(f"[{turn['created_at']}] conversation {turn['conversation_id']} "
+              f"({safety.get('level', '?')}, {safety.get('category', '?')}; cues: {cues})")
+        print(f"    {turn['user_text']}")
     return 0
 
 
@@ -102,6 +126,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("conversation_id")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_transcript)
+
+    p = sub.add_parser("flags", help="messages the crisis screen flagged, newest first "
+                                      "(for a therapist reviewing on this machine)")
+    p.add_argument("--days", type=float, default=0, help="only the last N days (default: all)")
+    p.add_argument("--conversation", help="only this conversation (Rasa sender id)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_flags)
 
     db = sub.add_parser("db", help="database schema")
     db_sub = db.add_subparsers(dest="db_command", required=True)

@@ -1,7 +1,8 @@
 """The crisis screen (bot.safety): patterns, context rules, odd input, batch CLI, resources.
 
 Every cue id in bot/safety/patterns.yml is pinned by an example written for this file (not
-taken from data/safety). The examples say which level the whole message must get.
+taken from data/safety). The examples say which level the patterns must give the whole message; the trained
+classifier on top may only raise it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.safety import SafetyResult, resources, screen, screen_many
+from bot.safety import LEVELS, SafetyResult, resources, screen, screen_many
 from bot.safety.detector import detector, iter_hits
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -119,8 +120,10 @@ def test_cue_example(cue_id):
     text, level = CUE_EXAMPLES[cue_id]
     live = {h.spec.id for h in iter_hits(text) if h.status != "dropped"}
     assert cue_id in live, f"{cue_id} did not fire on {text!r} (fired: {sorted(live)})"
-    result = screen(text)
-    assert result.level == level, (text, result.level, result.cues, result.note)
+    decided = detector().decide(text)
+    assert decided["label"] == level, (text, decided["label"], decided["cues"], decided["notes"])
+    # the trained classifier may raise what the patterns decided, never lower it
+    assert LEVELS.index(screen(text).level) <= LEVELS.index(level)
 
 
 # --------------------------------------------------------------------- context rules

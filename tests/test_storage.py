@@ -50,3 +50,29 @@ def test_transcript_cli_json(tmp_path):
     missing = subprocess.run([sys.executable, "-m", "bot", "transcript", "nobody"],
                              capture_output=True, text=True, cwd=REPO, env=env)
     assert missing.returncode == 1 and "no stored turns" in missing.stderr
+
+
+def test_flagged_turns_for_review_newest_first_and_cli(tmp_path):
+    url = f"sqlite:///{tmp_path / 'f.db'}"
+    crisis = {"level": "crisis", "category": "suicide",
+              "cues": [{"text": "want to die", "start": 2, "end": 13}]}
+    storage.record_turn("conv-a", "roleplay", "Could you help on Tuesdays?", url=url)
+    storage.record_turn("conv-a", "crisis", "I want to die", url=url, safety=crisis, flagged=True)
+    storage.record_turn("conv-b", "crisis", "he hit me again", url=url, flagged=True,
+                        safety={"level": "crisis", "category": "danger_abuse", "cues": []})
+    turns = storage.flagged_turns(url=url)
+    assert [t["user_text"] for t in turns] == ["he hit me again", "I want to die"]
+    assert [t["conversation_id"] for t in storage.flagged_turns(url=url, conversation_id="conv-a")] == ["conv-a"]
+
+    env = {**os.environ, "DATABASE_URL": url}
+    run = subprocess.run([sys.executable, "-m", "bot", "flags", "--json"], capture_output=True,
+                         text=True, env=env, cwd=REPO, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert [t["user_text"] for t in json.loads(run.stdout)] == ["he hit me again", "I want to die"]
+    text = subprocess.run([sys.executable, "-m", "bot", "flags", "--days", "1"], capture_output=True,
+                          text=True, env=env, cwd=REPO, timeout=120)
+    assert "conversation conv-a (crisis, suicide; cues: want to die)" in text.stdout
+    shown = subprocess.run([sys.executable, "-m", "bot", "transcript", "conv-a"],
+                           capture_output=True, text=True, env=env, cwd=REPO, timeout=120)
+    assert "I want to die  [FLAGGED: crisis screen]" in shown.stdout
+    assert "Tuesdays?  [FLAGGED" not in shown.stdout

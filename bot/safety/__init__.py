@@ -35,9 +35,11 @@ from bot.safety.detector import (  # noqa: F401 - re-exported
     MAX_CHARS,
     clean,
     detector,
+    route_of,
 )
 
 log = logging.getLogger(__name__)
+MODEL_CHARS = 5000  # the classifier reads at most this much (the head and tail of a paste)
 
 RESOURCES_FILE = Path(__file__).with_name("resources.yml")
 
@@ -115,14 +117,18 @@ def _screen(text: object) -> SafetyResult:
     label = out["label"]
     category = out["category"]
     notes = list(out["notes"])
-    # The classifier is for wordings no pattern anticipated; where a pattern matched and was
-    # deliberately set aside (negated, hyperbole, someone else), that judgement stands.
-    if label == "none" and not out["dropped"] and not cues and len(cleaned) <= 5000:
+    # The classifier is for wordings no pattern anticipated ("open"), and a stricter second
+    # look where a pattern matched but was set aside as negated, hyperbole or someone else's
+    # ("guarded"). It can only raise the level.
+    route = route_of(out)
+    if route != "crisis":
         from bot.safety.model import load
 
         model = load()
-        raised = model.upgrade(cleaned) if model is not None else None
-        if raised is not None:
+        head = cleaned if len(cleaned) <= MODEL_CHARS else (
+            cleaned[:MODEL_CHARS // 2] + "\n" + cleaned[-MODEL_CHARS // 2:])
+        raised = model.upgrade(head, route) if model is not None else None
+        if raised is not None and LEVELS.index(raised[0]) < LEVELS.index(label):
             label, category, p = raised
             notes.insert(0, f"trained classifier: {label} ({p:.2f}); no single phrase decided it")
     probs = _probabilities(label, out["scores"], len(cues), out["dropped"])

@@ -918,6 +918,17 @@ def _covers(outer: Hit, inner: Hit) -> bool:
     return outer.spec.weight >= inner.spec.weight and outer.spec.pool == inner.spec.pool
 
 
+def route_of(decided: dict[str, Any]) -> str:
+    """How the trained classifier may follow up a pattern decision: 'crisis' (the patterns
+    decided; nothing to add), 'open' (no cue matched at all) or 'guarded' (cues matched but
+    were set aside or only asked for a check-in)."""
+    if decided["label"] == "crisis":
+        return "crisis"
+    if decided["label"] == "none" and not decided["dropped"] and not decided["cues"]:
+        return "open"
+    return "guarded"
+
+
 @functools.lru_cache(maxsize=1)
 def detector() -> Detector:
     return Detector()

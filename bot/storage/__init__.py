@@ -3,6 +3,7 @@
 from bot.storage.db import database_url, get_engine, migrate, session_scope
 from bot.storage.models import PracticeSession, Turn
 from bot.storage.repo import (
+    flagged_turns,
     end_session,
     open_session,
     record_turn,
@@ -11,6 +12,7 @@ from bot.storage.repo import (
 )
 
 __all__ = [
+    "flagged_turns",
     "PracticeSession",
     "Turn",
     "database_url",

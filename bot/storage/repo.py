@@ -98,3 +98,17 @@ def transcript(conversation_id: str, url: Optional[str] = None) -> dict[str, Any
             ],
             "turns": [_turn_dict(t) for t in turns],
         }
+
+
+def flagged_turns(url: Optional[str] = None, since: Optional[dt.datetime] = None,
+                  conversation_id: Optional[str] = None) -> list[dict[str, Any]]:
+    """Turns the crisis screen flagged, newest first, for a therapist's review on this machine."""
+    _ready(url)
+    query = select(Turn).where(Turn.flagged.is_(True))
+    if since is not None:
+        query = query.where(Turn.created_at >= since)
+    if conversation_id is not None:
+        query = query.where(Turn.conversation_id == conversation_id)
+    with session_scope(url) as db:
+        rows = db.execute(query.order_by(Turn.created_at.desc(), Turn.id.desc())).scalars()
+        return [{"conversation_id": t.conversation_id, **_turn_dict(t)} for t in rows]
