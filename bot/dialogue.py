@@ -190,6 +190,14 @@ class Coach:
         exact = router.canonical(text)
         command = exact or message.command
         confidence = 1.0 if exact else message.confidence
+        if self.slots.get("safety_hold"):
+            # After "Are you safe right now?" the next message answers it; nothing else
+            # (a scenario name, a role-play line) may carry the user off.
+            answer = router.safety_answer(text) if not exact else None
+            if answer == "unsafe" or (answer is None and command not in router.HOLD_COMMANDS):
+                command = "unsafe" if answer == "unsafe" else "safety_again"
+            elif answer == "safe":
+                command = "affirm"
         in_scene = self.phase in ("scene", "debrief")
         if in_scene and command not in ("line", "stop", "pause"):
             if not router.is_meta(command, text, confidence):
@@ -248,6 +256,25 @@ class Coach:
             self._set(reply, phase="paused", debrief=None)
         self._set(reply, safety_hold=crisis)
         return reply
+
+    def _cmd_unsafe(self, reply: Reply, message: UserMessage, text: str) -> None:
+        from bot.safety import resources
+
+        info = resources(None)
+        lines = "\n".join(f"- {r['name']}: {r['contact']}" for r in info.get("lines", []))
+        reply.say("safety", "Thank you for telling me. Please get help now: call emergency "
+                            f"services ({info.get('emergency', 'your local emergency number')}) "
+                            "or one of these:\n" + lines + "\n\nIf someone you trust is "
+                            "nearby, let them know and stay with them. The practice is paused "
+                            "and nothing will start until you choose.",
+                  buttons=[_button("End the practice", "/stop")],
+                  data={"level": "crisis", "resources": info})
+
+    def _cmd_safety_again(self, reply: Reply, message: UserMessage, text: str) -> None:
+        reply.say("safety", "I'm still here, and the practice is paused. Before anything else: "
+                            "are you safe right now?",
+                  buttons=[_button("Yes, I'm safe", "/affirm"), _button("No", "/deny"),
+                           _button("End the practice", "/stop")])
 
     # ------------------------------------------------------------------ menus
     def _cmd_greet(self, reply: Reply, message: UserMessage, text: str) -> None:
@@ -351,6 +378,8 @@ class Coach:
         return self._cmd_list(reply, message, text)
 
     def _cmd_deny(self, reply: Reply, message: UserMessage, text: str) -> None:
+        if self.slots.get("safety_hold"):  # "no" answers "are you safe?"
+            return self._cmd_unsafe(reply, message, text)
         if self.phase == "scene":
             return self._cmd_line(reply, message, text)
         if self.phase == "setup":

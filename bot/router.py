@@ -114,3 +114,24 @@ def difficulty_from(text: str) -> Optional[str]:
         if word in DIFFICULTY_WORDS:
             return DIFFICULTY_WORDS[word]
     return None
+
+
+# Answers to "Are you safe right now?" after a crisis message. "Not safe" is checked first.
+UNSAFE_ANSWER = re.compile(
+    r"^\s*(no|nope|nah|not really|not sure|i don'?t know|idk)\b"
+    r"|\b(not|n'?t|never)\s+(feel\s+)?(safe|ok(ay)?|fine|alright|all right)\b"
+    r"|\b(unsafe|in danger)\b", re.IGNORECASE)
+SAFE_ANSWER = re.compile(
+    r"^\s*(yes|yeah|yep|yup|ya|i am|i'?m safe|safe)\b"
+    r"|\b(i'?m|i am|i feel|feeling|i'?ll be)\s+(safe|ok(ay)?|fine|alright|all right)\b",
+    re.IGNORECASE)
+HOLD_COMMANDS = {"stop", "pause", "resume", "affirm", "deny", "help", "goodbye", "thanks"}
+
+
+def safety_answer(text: str) -> Optional[str]:
+    """'unsafe', 'safe' or None for a free-text answer to the safety question."""
+    if UNSAFE_ANSWER.search(text):
+        return "unsafe"
+    if SAFE_ANSWER.search(text):
+        return "safe"
+    return None

@@ -102,3 +102,38 @@ def test_third_person_risk_gets_a_gentle_check_in(conv):
     assert reply.messages[0].data["level"] == "check_in"
     assert "serious" not in reply.messages[0].text
     assert conv.slots["phase"] == "paused"
+
+
+@pytest.mark.parametrize("command, answer", [
+    ("start", "I'm safe right now, I'm at home with my sister"),  # names a scenario's persona
+    ("line", "yeah I'm ok"),
+])
+def test_a_free_text_safe_answer_is_heard_and_nothing_starts(conv, command, answer):
+    start_chores(conv)
+    conv.send("line", "Sam, " + CRISIS)
+    reply = conv.send(command, answer)
+    assert speakers(reply) == ["safety"] and "Thank you for letting me know" in reply.messages[0].text
+    assert conv.slots["phase"] == "paused" and conv.slots["scenario_id"] == "chores-partner"
+
+
+@pytest.mark.parametrize("command, answer", [("deny", "no"), ("line", "I'm not safe"),
+                                             ("line", "not really tbh")])
+def test_not_safe_repeats_the_help_and_keeps_the_scene_paused(conv, command, answer):
+    start_chores(conv)
+    conv.send("line", "Sam, " + CRISIS)
+    reply = conv.send(command, answer)
+    assert speakers(reply) == ["safety"]
+    assert "emergency" in reply.messages[0].text and reply.messages[0].data["resources"]["lines"]
+    assert conv.slots["phase"] == "paused" and conv.slots["safety_hold"]
+
+
+def test_anything_else_during_the_hold_asks_again(conv):
+    start_chores(conv)
+    conv.send("line", "Sam, " + CRISIS)
+    for command, text in [("start", "the grief one with Claire"), ("list", "show scenarios"),
+                          ("line", "Sam, about the dishes")]:
+        reply = conv.send(command, text)
+        assert speakers(reply) == ["safety"] and "are you safe right now?" in reply.messages[0].text
+        assert conv.slots["phase"] == "paused" and conv.slots["scenario_id"] == "chores-partner"
+    reply = conv.send("stop", "stop")
+    assert conv.slots["phase"] == "idle" and not conv.slots["safety_hold"]
