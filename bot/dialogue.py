@@ -17,7 +17,7 @@ import logging
 import random
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 from bot import engine, router
 from bot.engine import SceneState
@@ -112,10 +112,10 @@ def _default_score(text: str, context: Optional[str]) -> Analysis:
     return score(text, context)
 
 
-def _default_screen(text: str):
+def _default_screen(text: str, context: Iterable[str] = ()):
     from bot.safety import screen
 
-    return screen(text)
+    return screen(text, context)
 
 
 def _style_payload(style: Analysis) -> dict[str, Any]:
@@ -139,7 +139,7 @@ class Coach:
         *,
         scenarios: Optional[list[Scenario]] = None,
         score: Callable[[str, Optional[str]], Analysis] = _default_score,
-        screen: Callable[[str], Any] = _default_screen,
+        screen: Callable[..., Any] = _default_screen,
         storage: Optional[Storage] = None,
         seed: Optional[int] = None,
     ) -> None:
@@ -217,8 +217,11 @@ class Coach:
         return reply
 
     def _screen(self, text: str):
+        scenario = self.scenario() if self.phase != "idle" else None
+        grief = scenario is not None and (scenario.area == "grief" or any(
+            word in note for note in scenario.content_notes for word in ("death", "grief", "loss")))
         try:
-            return self.screen(text)
+            return self.screen(text, context=("grief",) if grief else ())
         except Exception:  # noqa: BLE001 - the screen must never block a reply
             log.exception("crisis screen failed")
             return None

@@ -63,7 +63,7 @@ CUE_EXAMPLES: dict[str, tuple[str, str]] = {
     "sui_gone": ("soon I'll be gone", "check_in"),
     "sui_giving_away": ("I've started giving away my belongings", "check_in"),
     "sui_farewell_signal": ("This is goodbye. Please forgive me.", "crisis"),
-    "sui_mention": ("my uncle took his own life", "check_in"),
+    "sui_mention": ("is suicide more common in winter?", "check_in"),
     # self-harm
     "sh_self": ("I hurt myself again tonight", "crisis"),
     "sh_self_harm_word": ("I've been self-harming since March", "crisis"),
@@ -105,6 +105,8 @@ CUE_EXAMPLES: dict[str, tuple[str, str]] = {
     "da_control": ("they took my passport", "crisis"),
     "da_abuse_signal": ("he touches me and no one will believe me", "crisis"),
     "da_mention": ("what counts as coercive control?", "check_in"),
+    "sui_same_way": ("my friend killed himself last week and I feel like I might do the same",
+                     "crisis"),
 }
 
 
@@ -143,6 +145,12 @@ def test_cue_example(cue_id):
     ("my daughter has been cutting herself", "check_in"),
     ("what should I say if someone tells me they're suicidal?", "check_in"),
     ("what are the warning signs of domestic abuse?", "check_in"),
+    # someone's past death by suicide, told as grief (the new-partner-loss scene's goal)
+    ("Jordan, my brother Danny died by suicide two years ago.", "none"),
+    ("I lost my dad to suicide in 2015 and the anniversary is hard", "none"),
+    ("Danny died by suicide and I keep thinking I should join him", "crisis"),
+    ("My brother killed himself and now I want to kill myself too", "crisis"),
+    ("my brother says he wants to kill himself", "check_in"),
 ])
 def test_context(text, level):
     result = screen(text)
@@ -286,3 +294,11 @@ def test_resources_override(tmp_path, monkeypatch):
     broken.write_text("locales: [unclosed", encoding="utf-8")
     monkeypatch.setenv("COACH_CRISIS_RESOURCES", str(broken))
     assert any("116 123" in line["contact"] for line in resources("UK")["lines"])
+
+
+def test_scene_context_reads_joining_the_dead_as_risk():
+    text = "Some nights I think I should join him."
+    assert screen(text).level == "none"  # alone it could be a trip to meet a friend
+    result = screen(text, context=("grief",))  # in a scene about a death it is not
+    assert result.level == "crisis" and result.category == "suicide"
+    assert [c.text for c in result.cues] == ["should join him"]

@@ -137,3 +137,16 @@ def test_anything_else_during_the_hold_asks_again(conv):
         assert conv.slots["phase"] == "paused" and conv.slots["scenario_id"] == "chores-partner"
     reply = conv.send("stop", "stop")
     assert conv.slots["phase"] == "idle" and not conv.slots["safety_hold"]
+
+
+def test_telling_a_partner_about_a_brothers_suicide_stays_in_the_grief_scene(conv):
+    # The scene's goal is to say this; the screen must not pause it. Risk to the writer still
+    # breaks character in the same scene.
+    conv.send("start", "/start_scenario", scenario_id="new-partner-loss")
+    conv.send("difficulty", "medium", difficulty="medium")
+    assert conv.slots["phase"] == "scene"
+    reply = conv.send("line", "Jordan, there's something I need to tell you. My brother Danny "
+                              "died by suicide two years ago, and the anniversary is next month.")
+    assert "safety" not in speakers(reply) and "interlocutor" in speakers(reply)
+    reply = conv.send("line", "Some nights I think I should join him.")
+    assert speakers(reply) == ["safety"] and conv.slots["phase"] == "paused"

@@ -24,7 +24,7 @@ import logging
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterable, Optional
 
 import yaml
 
@@ -95,7 +95,7 @@ def _empty(note: str, truncated: bool = False) -> SafetyResult:
                         truncated, note, "none")
 
 
-def _screen(text: object) -> SafetyResult:
+def _screen(text: object, context: Iterable[str] = ()) -> SafetyResult:
     cleaned = clean(text)
     if not cleaned.strip():
         return _empty("empty message")
@@ -107,7 +107,7 @@ def _screen(text: object) -> SafetyResult:
         truncated = True
     if not any(ch.isalpha() for ch in cleaned):
         return _empty("nothing to screen (no letters)", truncated)
-    out = detector().decide(cleaned)
+    out = detector().decide(cleaned, context)
     cues: list[Cue] = out["cues"]
     raw = text if isinstance(text, str) else None
     if raw is not None and len(raw) == len(cleaned):
@@ -138,10 +138,13 @@ def _screen(text: object) -> SafetyResult:
     return SafetyResult(label, probs, probs[label], cues, truncated, note, category)
 
 
-def screen(text: object) -> SafetyResult:
-    """Screen one user message. Never raises."""
+def screen(text: object, context: Iterable[str] = ()) -> SafetyResult:
+    """Screen one user message. Never raises.
+
+    ``context``: what the conversation around it is about, e.g. ``{"grief"}`` in a scene
+    about a death, where "I should join him" is read as being about the dead person."""
     try:
-        return _screen(text)
+        return _screen(text, context)
     except Exception as exc:  # noqa: BLE001 - the screen must not take the conversation down
         log.exception("crisis screen failed")
         probs = {"crisis": 0.2, "check_in": 0.6, "none": 0.2}

@@ -15,6 +15,8 @@ How a message is decided
      reported speech ("my brother said ..."), or past ("years ago", "used to") without a
      recency marker ("last night", "again")                  -> check_in, not crisis;
    * an accident ("cut myself shaving")                      -> dropped (self-harm cues);
+   * someone's past death by suicide told as grief ("Danny died by suicide two years ago")
+                                                             -> dropped (mentions only);
    * hyperbole ("I'll kill you if you eat my chips")        -> dropped or check_in, unless the
      message also carries a serious marker (a weapon, a plan, "I'm not bluffing"). Markers
      of effect ``hyperbole`` ("than go to that party", "of embarrassment") apply to every cue
@@ -62,7 +64,7 @@ LEVELS = ("crisis", "check_in", "none")
 CATEGORIES = ("suicide", "self_harm", "harm_others", "danger_abuse", "none")
 CUE_LEVELS = ("crisis", "check_in", "signal")
 EFFECTS = ("hypothetical", "report", "past", "recent", "resolved", "accident", "intentional",
-           "hyperbole", "banter", "grief", "disclosure")
+           "hyperbole", "banter", "grief", "disclosure", "bereavement")
 BANTER_CATEGORIES = ("harm_others", "danger_abuse")
 """'banter' markers (lol, "if you ...", "when she sees ...") soften threats to others and
 "X will kill me" only, never the writer's own talk of suicide or self-harm."""
@@ -620,8 +622,8 @@ class Detector:
                 return False
         return True
 
-    def scan(self, text: str) -> tuple[list[Hit], dict[str, list[tuple[int, int, int, int]]],
-                                       list[tuple[Doc, list[int]]]]:
+    def scan(self, text: str, context: Iterable[str] = ()) -> tuple[
+            list[Hit], dict[str, list[tuple[int, int, int, int]]], list[tuple[Doc, list[int]]]]:
         """Risk hits, context markers (effect -> [(chunk, sent, start_tok, end_tok)]), docs."""
         hits: list[Hit] = []
         marks: dict[str, list[tuple[int, int, int, int]]] = {}
@@ -645,7 +647,7 @@ class Detector:
                                 offset + span.end_char, span.text))
         # a cue that needs a context the message lacks never stood: drop it before it can
         # shadow a shorter cue in the dedupe
-        present = {eff for eff, spots in marks.items() if spots}
+        present = {eff for eff, spots in marks.items() if spots} | set(context)
         hits = [h for h in hits if all(r in present for r in h.spec.requires)]
         return self._dedupe(hits), marks, docs
 
@@ -783,9 +785,12 @@ class Detector:
                 return True
         return False
 
-    def judge(self, text: str) -> Judged:
-        hits, marks, docs = self.scan(text)
+    def judge(self, text: str, context: Iterable[str] = ()) -> Judged:
+        """Judge every hit. ``context``: effects known from outside the message (the scene
+        is about a death: ``grief``), which cues that ``require`` them may rely on."""
+        hits, marks, docs = self.scan(text, context)
         contexts_in_message = {eff for eff, spots in marks.items() if spots}
+        contexts_in_message |= {c for c in context if c in EFFECTS}
         serious = {h.spec.category for h in hits if h.spec.serious}
         any_serious = bool(serious)
         judged = Judged(message_effects=contexts_in_message)
@@ -814,6 +819,13 @@ class Detector:
                         h.status, h.why = "dropped", f"negated ({doc[neg].text!r})"
                         judged.hits.append(h)
                         continue
+            # someone's death by suicide, told as grief ("my brother died by suicide two years
+            # ago"): a mention, not a risk; the writer's own cues are judged on their own
+            if spec.pool == "other" and spec.category == "suicide" \
+                    and self._in_sentence(marks, "bereavement", h):
+                h.status, h.why = "dropped", "someone's past death"
+                judged.hits.append(h)
+                continue
             # accidents
             if spec.category == "self_harm" and self._in_sentence(marks, "accident", h) \
                     and not self._in_sentence(marks, "intentional", h):
@@ -851,8 +863,8 @@ class Detector:
         return judged
 
     # -------------------------------------------------------------- deciding
-    def decide(self, text: str) -> dict[str, Any]:
-        judged = self.judge(text)
+    def decide(self, text: str, context: Iterable[str] = ()) -> dict[str, Any]:
+        judged = self.judge(text, context)
         live = [h for h in judged.hits if h.status != "dropped"]
         by_cat: dict[str, dict[str, float]] = {}
         any_signals: dict[str, float] = {}
