@@ -105,6 +105,8 @@ CUE_EXAMPLES: dict[str, tuple[str, str]] = {
     "da_control": ("they took my passport", "crisis"),
     "da_abuse_signal": ("he touches me and no one will believe me", "crisis"),
     "da_mention": ("what counts as coercive control?", "check_in"),
+    "da_violent_relationship": ("I have been in a violent relationship for two years and "
+                                "it's getting worse", "crisis"),
     "sui_same_way": ("my friend killed himself last week and I feel like I might do the same",
                      "crisis"),
 }
@@ -151,6 +153,11 @@ def test_cue_example(cue_id):
     ("Danny died by suicide and I keep thinking I should join him", "crisis"),
     ("My brother killed himself and now I want to kill myself too", "crisis"),
     ("my brother says he wants to kill himself", "check_in"),
+    # a topic, not a person
+    ("I volunteer for a suicide prevention charity", "none"),
+    ("we watched a film about a woman leaving a violent marriage", "none"),
+    ("My aunt was in a violent relationship in her twenties", "check_in"),
+    ("my friend is in a violent relationship and I'm scared for her", "check_in"),
 ])
 def test_context(text, level):
     result = screen(text)

@@ -15,6 +15,7 @@ How a message is decided
      reported speech ("my brother said ..."), or past ("years ago", "used to") without a
      recency marker ("last night", "again")                  -> check_in, not crisis;
    * an accident ("cut myself shaving")                      -> dropped (self-harm cues);
+   * a mention in talk about a topic (training, a charity, research, a film) -> dropped;
    * someone's past death by suicide told as grief ("Danny died by suicide two years ago")
                                                              -> dropped (mentions only);
    * hyperbole ("I'll kill you if you eat my chips")        -> dropped or check_in, unless the
@@ -64,7 +65,7 @@ LEVELS = ("crisis", "check_in", "none")
 CATEGORIES = ("suicide", "self_harm", "harm_others", "danger_abuse", "none")
 CUE_LEVELS = ("crisis", "check_in", "signal")
 EFFECTS = ("hypothetical", "report", "past", "recent", "resolved", "accident", "intentional",
-           "hyperbole", "banter", "grief", "disclosure", "bereavement")
+           "hyperbole", "banter", "grief", "disclosure", "bereavement", "topic")
 BANTER_CATEGORIES = ("harm_others", "danger_abuse")
 """'banter' markers (lol, "if you ...", "when she sees ...") soften threats to others and
 "X will kill me" only, never the writer's own talk of suicide or self-harm."""
@@ -824,6 +825,11 @@ class Detector:
             if spec.pool == "other" and spec.category == "suicide" \
                     and self._in_sentence(marks, "bereavement", h):
                 h.status, h.why = "dropped", "someone's past death"
+                judged.hits.append(h)
+                continue
+            # a mention in talk about a topic (a course, a charity, a film): not a person
+            if status == "other" and self._in_sentence(marks, "topic", h):
+                h.status, h.why = "dropped", "a topic, not a person"
                 judged.hits.append(h)
                 continue
             # accidents
