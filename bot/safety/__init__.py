@@ -96,6 +96,7 @@ def _empty(note: str, truncated: bool = False) -> SafetyResult:
 
 
 def _screen(text: object, context: Iterable[str] = ()) -> SafetyResult:
+    context = tuple(context)
     cleaned = clean(text)
     if not cleaned.strip():
         return _empty("empty message")
@@ -127,7 +128,10 @@ def _screen(text: object, context: Iterable[str] = ()) -> SafetyResult:
         model = load()
         head = cleaned if len(cleaned) <= MODEL_CHARS else (
             cleaned[:MODEL_CHARS // 2] + "\n" + cleaned[-MODEL_CHARS // 2:])
-        raised = model.upgrade(head, route) if model is not None else None
+        # reuse the patterns' work when the model reads the same text with no scene context
+        same = head is cleaned and not context
+        raised = model.upgrade(head, route, out["judged"] if same else None) \
+            if model is not None else None
         if raised is not None and LEVELS.index(raised[0]) < LEVELS.index(label):
             label, category, p = raised
             notes.insert(0, f"trained classifier: {label} ({p:.2f}); no single phrase decided it")

@@ -925,7 +925,8 @@ class Detector:
         cues.sort(key=lambda c: (c.start, c.end))
         notes = [f"{h.spec.id} {h.text!r}: {h.why}" for h in judged.hits if h.why]
         return {"label": label, "category": category, "cues": cues, "scores": scores,
-                "notes": notes, "dropped": sum(1 for h in judged.hits if h.status == "dropped")}
+                "notes": notes, "dropped": sum(1 for h in judged.hits if h.status == "dropped"),
+                "judged": judged}
 
 
 def _covers(outer: Hit, inner: Hit) -> bool:

@@ -42,7 +42,7 @@ from sklearn.feature_extraction import DictVectorizer
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from bot.safety.detector import detector, route_of
+from bot.safety.detector import Judged, detector, route_of
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = REPO_ROOT / "data" / "safety"
@@ -71,7 +71,10 @@ RELATIONSHIP_ENDING = re.compile(
     r"(him|her|them|my|your|our|\w+'s)\b", re.IGNORECASE)
 def cue_features(text: str) -> dict[str, float]:
     """What the pattern engine made of a text, as sparse features for the model."""
-    judged = detector().judge(text)
+    return features_of(detector().judge(text))
+
+
+def features_of(judged: Judged) -> dict[str, float]:
     feats: dict[str, float] = {f"ctx={e}": 1.0 for e in judged.message_effects}
     for h in judged.hits:
         feats[f"cue={h.spec.id}:{h.status}"] = 1.0
@@ -94,9 +97,10 @@ class RiskClassifier:
                                            random_state=SEED)
         self.thresholds = {"open_crisis": 1.0, "open_check_in": 1.0, "guarded_crisis": 1.0}
 
-    def _x(self, texts: Sequence[str], fit: bool = False) -> csr_matrix:
+    def _x(self, texts: Sequence[str], fit: bool = False,
+           feats: Optional[list[dict[str, float]]] = None) -> csr_matrix:
         lower = [t.lower() for t in texts]
-        feats = [cue_features(t) for t in texts]
+        feats = feats if feats is not None else [cue_features(t) for t in texts]
         if fit:
             parts = [self.words.fit_transform(lower), self.chars.fit_transform(lower),
                      self.cues.fit_transform(feats)]
@@ -116,9 +120,6 @@ class RiskClassifier:
         rows = self.level.predict_proba(self._x(texts))
         return [{str(k): float(v) for k, v in zip(self.level.classes_, row)} for row in rows]
 
-    def category_of(self, text: str) -> str:
-        return str(self.category.predict(self._x([text]))[0])
-
     def decide(self, route: str, p: dict[str, float]) -> Optional[tuple[str, float]]:
         """The level this model raises a message to on a route, or None."""
         t = self.thresholds
@@ -132,14 +133,18 @@ class RiskClassifier:
             return "crisis", crisis
         return None
 
-    def upgrade(self, text: str, route: str = "open") -> Optional[tuple[str, str, float]]:
-        """(level, category, probability) if the model raises the message, else None."""
+    def upgrade(self, text: str, route: str = "open",
+                judged: Optional[Judged] = None) -> Optional[tuple[str, str, float]]:
+        """(level, category, probability) if the model raises the message, else None.
+        ``judged``: the pattern engine's work on this very text, to avoid doing it again."""
         if route == "crisis" or RELATIONSHIP_ENDING.search(text):
             return None
-        raised = self.decide(route, self.proba([text])[0])
+        x = self._x([text], feats=[features_of(judged)] if judged is not None else None)
+        p = {str(k): float(v) for k, v in zip(self.level.classes_, self.level.predict_proba(x)[0])}
+        raised = self.decide(route, p)
         if raised is None:
             return None
-        return raised[0], self.category_of(text), raised[1]
+        return raised[0], str(self.category.predict(x)[0]), raised[1]
 
 
 def read_rows(paths: Optional[Sequence[Path]] = None) -> list[dict]:
