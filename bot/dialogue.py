@@ -364,7 +364,9 @@ class Coach:
 
     def _cmd_affirm(self, reply: Reply, message: UserMessage, text: str) -> None:
         if self.slots.get("safety_hold"):
-            # "yes" answers "are you safe?"; it is not a choice to go back into the scene
+            # "yes" answers "are you safe?"; it is not a choice to go back into the scene,
+            # which stays paused until the user says so
+            self._set(reply, safety_hold=False)
             reply.say("safety", "Thank you for letting me know. There's no rush. If you want to "
                                 "go back to the practice, say 'resume'; to end for today, say "
                                 "'stop'. The help lines above are there any time.",

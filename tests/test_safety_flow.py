@@ -114,6 +114,10 @@ def test_a_free_text_safe_answer_is_heard_and_nothing_starts(conv, command, answ
     reply = conv.send(command, answer)
     assert speakers(reply) == ["safety"] and "Thank you for letting me know" in reply.messages[0].text
     assert conv.slots["phase"] == "paused" and conv.slots["scenario_id"] == "chores-partner"
+    assert not conv.slots["safety_hold"]  # answered: not asked again
+    reply = conv.send("greet", "hello?")
+    assert "interlocutor" not in speakers(reply) and "are you safe" not in reply.messages[-1].text
+    assert conv.slots["phase"] == "paused"
 
 
 @pytest.mark.parametrize("command, answer", [("deny", "no"), ("line", "I'm not safe"),
