@@ -283,6 +283,11 @@ class Coach:
     def _cmd_greet(self, reply: Reply, message: UserMessage, text: str) -> None:
         if self.phase == "scene":
             return self._cmd_line(reply, message, text)
+        if self.phase == "paused" and (scenario := self.scenario()):
+            reply.say("system", f"Hi. Your scene with {scenario.persona.name} is paused. Say "
+                                "'resume' when you are ready, or 'stop' to end it.",
+                      buttons=[_button("Resume", "/resume"), _button("Stop", "/stop")])
+            return
         reply.say("system", "Hi. Here you can rehearse a hard conversation with someone who "
                             "reacts to how you say things. Want to see the scenarios?",
                   buttons=[_button("Show scenarios", "/list_scenarios"), _button("Help", "/help")])

@@ -117,7 +117,7 @@ def test_a_free_text_safe_answer_is_heard_and_nothing_starts(conv, command, answ
     assert not conv.slots["safety_hold"]  # answered: not asked again
     reply = conv.send("greet", "hello?")
     assert "interlocutor" not in speakers(reply) and "are you safe" not in reply.messages[-1].text
-    assert conv.slots["phase"] == "paused"
+    assert "Sam is paused" in reply.messages[-1].text and conv.slots["phase"] == "paused"
 
 
 @pytest.mark.parametrize("command, answer", [("deny", "no"), ("line", "I'm not safe"),
