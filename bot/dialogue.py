@@ -118,6 +118,10 @@ def _default_screen(text: str, context: Iterable[str] = ()):
     return screen(text, context)
 
 
+def _resource_lines(info: dict[str, Any]) -> list[str]:
+    return [f"- {r['name']}: {r['contact']}" for r in info.get("lines", [])]
+
+
 def _style_payload(style: Analysis) -> dict[str, Any]:
     """What a channel gets of a score (``custom.style``): label, probabilities, cited cues."""
     return {"label": style.label,
@@ -194,10 +198,12 @@ class Coach:
             # After "Are you safe right now?" the next message answers it; nothing else
             # (a scenario name, a role-play line) may carry the user off.
             answer = router.safety_answer(text) if not exact else None
-            if answer == "unsafe" or (answer is None and command not in router.HOLD_COMMANDS):
-                command = "unsafe" if answer == "unsafe" else "safety_again"
+            if answer == "unsafe":
+                command = "unsafe"
             elif answer == "safe":
                 command = "affirm"
+            elif command not in router.HOLD_COMMANDS:
+                command = "safety_again"
         in_scene = self.phase in ("scene", "debrief")
         if in_scene and command not in ("line", "stop", "pause"):
             if not router.is_meta(command, text, confidence):
@@ -236,7 +242,7 @@ class Coach:
                          message.text, session_id=self.slots.get("session_id"),
                          safety=result.to_dict(), flagged=crisis)
         info = resources(None)
-        lines = [f"- {r['name']}: {r['contact']}" for r in info.get("lines", [])]
+        lines = _resource_lines(info)
         if crisis:
             text = ("I'm stepping out of the role-play, because what you just wrote sounds "
                     "serious and your safety matters more than this practice.\n"
@@ -264,7 +270,7 @@ class Coach:
         from bot.safety import resources
 
         info = resources(None)
-        lines = "\n".join(f"- {r['name']}: {r['contact']}" for r in info.get("lines", []))
+        lines = "\n".join(_resource_lines(info))
         reply.say("safety", "Thank you for telling me. Please get help now: call emergency "
                             f"services ({info.get('emergency', 'your local emergency number')}) "
                             "or one of these:\n" + lines + "\n\nIf someone you trust is "

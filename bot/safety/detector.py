@@ -789,9 +789,9 @@ class Detector:
     def judge(self, text: str, context: Iterable[str] = ()) -> Judged:
         """Judge every hit. ``context``: effects known from outside the message (the scene
         is about a death: ``grief``), which cues that ``require`` them may rely on."""
+        context = {c for c in context if c in EFFECTS}
         hits, marks, docs = self.scan(text, context)
-        contexts_in_message = {eff for eff, spots in marks.items() if spots}
-        contexts_in_message |= {c for c in context if c in EFFECTS}
+        contexts_in_message = {eff for eff, spots in marks.items() if spots} | context
         serious = {h.spec.category for h in hits if h.spec.serious}
         any_serious = bool(serious)
         judged = Judged(message_effects=contexts_in_message)

@@ -116,8 +116,15 @@ class RiskClassifier:
         self.category.fit(x[risky], [categories[i] for i in risky])
         return self
 
-    def proba(self, texts: Sequence[str]) -> list[dict[str, float]]:
-        rows = self.level.predict_proba(self._x(texts))
+    def proba(self, texts: Sequence[str],
+              judged: Optional[Sequence[Judged]] = None) -> list[dict[str, float]]:
+        """Level probabilities per text. ``judged``: the pattern engine's work on these very
+        texts, so it is not done again."""
+        return self._level_proba(self._x(texts, feats=None if judged is None
+                                         else [features_of(j) for j in judged]))
+
+    def _level_proba(self, x: csr_matrix) -> list[dict[str, float]]:
+        rows = self.level.predict_proba(x)
         return [{str(k): float(v) for k, v in zip(self.level.classes_, row)} for row in rows]
 
     def decide(self, route: str, p: dict[str, float]) -> Optional[tuple[str, float]]:
@@ -140,8 +147,7 @@ class RiskClassifier:
         if route == "crisis" or RELATIONSHIP_ENDING.search(text):
             return None
         x = self._x([text], feats=[features_of(judged)] if judged is not None else None)
-        p = {str(k): float(v) for k, v in zip(self.level.classes_, self.level.predict_proba(x)[0])}
-        raised = self.decide(route, p)
+        raised = self.decide(route, self._level_proba(x)[0])
         if raised is None:
             return None
         return raised[0], str(self.category.predict(x)[0]), raised[1]
@@ -197,7 +203,7 @@ def build(out: Path = MODEL_FILE) -> dict:
                                  [r["category"] for r in rows])
     calibration = read_rows([CALIBRATION_FILE])
     decided = [detector().decide(r["text"]) for r in calibration]
-    probs = final.proba([r["text"] for r in calibration])
+    probs = final.proba([r["text"] for r in calibration], [d["judged"] for d in decided])
     thresholds, stats = choose_thresholds(calibration, probs, [route_of(d) for d in decided],
                                           [d["label"] for d in decided])
     final.thresholds = thresholds
