@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import statistics
 import subprocess
 import sys
 import time
@@ -20,14 +19,11 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
+from bench.timing import load_seconds, percentiles  # noqa: E402
 
-def load_seconds() -> float:
-    code = ("import time; t=time.perf_counter(); from bot.safety import screen; "
-            "screen('warm up'); print(time.perf_counter()-t)")
-    runs = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                                 cwd=REPO, check=True).stdout.strip().splitlines()[-1])
-            for _ in range(3)]
-    return statistics.median(runs)
+
+LOAD = ("import time; t=time.perf_counter(); from bot.safety import screen; "
+        "screen('warm up'); print(time.perf_counter()-t)")
 
 
 def main() -> int:
@@ -42,17 +38,17 @@ def main() -> int:
         started = time.perf_counter()
         screen(text)
         single.append((time.perf_counter() - started) * 1000)
-    single.sort()
     lines = "\n".join(t.replace("\n", " ") for t in texts[:3000]) + "\n"
     started = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "bot.safety"], input=lines.encode("utf-8"),
                           capture_output=True, cwd=REPO, check=True)
     cli_seconds = time.perf_counter() - started
     assert len(proc.stdout.decode("utf-8").splitlines()) == 3000
+    p50, p95 = percentiles(single)
     figures = {
-        "load_seconds": round(load_seconds(), 2),
-        "single_p50_ms": round(single[len(single) // 2], 2),
-        "single_p95_ms": round(single[int(len(single) * 0.95)], 2),
+        "load_seconds": round(load_seconds(LOAD), 2),
+        "single_p50_ms": p50,
+        "single_p95_ms": p95,
         "cli_3000_lines_seconds": round(cli_seconds, 1),
     }
     print(json.dumps(figures))

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -20,14 +18,11 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # one core, as the target says
 
+from bench.timing import load_seconds, percentiles  # noqa: E402
 
-def load_seconds() -> float:
-    code = ("import time; t=time.perf_counter(); from bot.style import score; score('warm up'); "
-            "print(time.perf_counter()-t)")
-    runs = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                                 cwd=REPO, check=True, env={**os.environ}).stdout.strip().splitlines()[-1])
-            for _ in range(3)]
-    return statistics.median(runs)
+
+LOAD = ("import time; t=time.perf_counter(); from bot.style import score; score('warm up'); "
+        "print(time.perf_counter()-t)")
 
 
 def main() -> int:
@@ -42,16 +37,16 @@ def main() -> int:
         started = time.perf_counter()
         score(text)
         single.append((time.perf_counter() - started) * 1000)
-    single.sort()
     batch = (texts * 4)[:5000]
     started = time.perf_counter()
     for i in range(0, len(batch), 512):
         score_many(batch[i:i + 512])
     rate = len(batch) / (time.perf_counter() - started)
+    p50, p95 = percentiles(single)
     figures = {
-        "load_seconds": round(load_seconds(), 2),
-        "single_p50_ms": round(single[len(single) // 2], 2),
-        "single_p95_ms": round(single[int(len(single) * 0.95)], 2),
+        "load_seconds": round(load_seconds(LOAD), 2),
+        "single_p50_ms": p50,
+        "single_p95_ms": p95,
         "batch_utterances_per_second": round(rate),
     }
     print(json.dumps(figures))
