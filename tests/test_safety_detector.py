@@ -309,3 +309,18 @@ def test_scene_context_reads_joining_the_dead_as_risk():
     result = screen(text, context=("grief",))  # in a scene about a death it is not
     assert result.level == "crisis" and result.category == "suicide"
     assert [c.text for c in result.cues] == ["should join him"]
+
+
+def test_threshold_search_agrees_with_the_run_time_rule():
+    # choose_thresholds is a vectorised copy of RiskClassifier.decide: screening the
+    # calibration lines one by one must give the recall and false-positive rate it reported
+    from bot.safety.evaluate import load
+    from bot.safety.model import CALIBRATION_FILE, MODEL_FILE
+
+    info = json.loads(MODEL_FILE.with_suffix(".json").read_text())
+    rows = load(CALIBRATION_FILE)
+    levels = [screen(r["text"]).level for r in rows]
+    crisis = [lv for lv, r in zip(levels, rows) if r["level"] == "crisis"]
+    none = [lv for lv, r in zip(levels, rows) if r["level"] == "none"]
+    assert round(crisis.count("crisis") / len(crisis), 4) == info["calibration_recall"]
+    assert round(sum(lv != "none" for lv in none) / len(none), 4) == info["calibration_fpr"]
