@@ -16,13 +16,13 @@ It only ever raises the patterns' level, in one of two routes:
 A message is scored whole: scoring each sentence and keeping the riskiest was tried and
 gave more false alarms at the same recall (out of fold, 3,650 lines).
 
-Its thresholds are set on a calibration set, ``data/safety/eval.jsonl`` (never trained
-on): the most cautious ones that give the highest crisis recall there while the whole
-screen's false-positive rate on its ``none`` lines stays within ``MAX_FPR``. They were first
-chosen out of fold on the training lines, but those are written to be hard (near-identical
-crisis and harmless pairs, far denser than in real chat) and forced thresholds (0.88-0.94)
-that left crises unflagged which lower ones catch with no extra false alarm. The holdouts
-(``holdout_v2.jsonl``, ``holdout_v3.jsonl``) are never read here.
+Its thresholds are set on calibration sets that it never trains on (``CALIBRATION_FILES``:
+``eval.jsonl`` and two former holdouts, 1,200 lines): the most cautious ones that give the
+highest crisis recall there while the whole screen's false-positive rate on their ``none``
+lines stays within ``MAX_FPR``. They were first chosen out of fold on the training lines, but
+those are written to be hard (near-identical crisis and harmless pairs, far denser than in
+real chat) and forced thresholds (0.88-0.94) that left crises unflagged which lower ones catch
+with no extra false alarm. The one untouched set, ``holdout_v4.jsonl``, is never read here.
 """
 
 from __future__ import annotations
@@ -50,8 +50,9 @@ MODEL_DIR = REPO_ROOT / "models" / "safety"
 MODEL_FILE = MODEL_DIR / "classifier.joblib"
 LEVELS = ("crisis", "check_in", "none")
 CATEGORIES = ("suicide", "self_harm", "harm_others", "danger_abuse")
-CALIBRATION_FILE = DATA_DIR / "eval.jsonl"
-MAX_FPR = 0.025  # on the calibration set's none lines, for the whole screen (target: 0.03)
+CALIBRATION_FILES = (DATA_DIR / "eval.jsonl", DATA_DIR / "calibration_v2.jsonl",
+                     DATA_DIR / "calibration_v3.jsonl")
+MAX_FPR = 0.025  # on the calibration sets' none lines, for the whole screen (target: 0.03)
 MIN_THRESHOLD = 0.5
 SEED = 13
 log = logging.getLogger(__name__)
@@ -201,7 +202,7 @@ def build(out: Path = MODEL_FILE) -> dict:
     rows = read_rows()
     final = RiskClassifier().fit([r["text"] for r in rows], [r["level"] for r in rows],
                                  [r["category"] for r in rows])
-    calibration = read_rows([CALIBRATION_FILE])
+    calibration = read_rows(CALIBRATION_FILES)
     decided = [detector().decide(r["text"]) for r in calibration]
     probs = final.proba([r["text"] for r in calibration], [d["judged"] for d in decided])
     thresholds, stats = choose_thresholds(calibration, probs, [route_of(d) for d in decided],
@@ -212,7 +213,7 @@ def build(out: Path = MODEL_FILE) -> dict:
     out.parent.mkdir(parents=True, exist_ok=True)
     joblib.dump(final, out, compress=3)
     info = {"rows": len(rows), "files": [str(p.relative_to(REPO_ROOT)) for p in training_files()],
-            "calibration": str(CALIBRATION_FILE.relative_to(REPO_ROOT)),
+            "calibration": [str(p.relative_to(REPO_ROOT)) for p in CALIBRATION_FILES],
             "thresholds": thresholds, "max_fpr": MAX_FPR, **stats}
     out.with_suffix(".json").write_text(json.dumps(info, indent=2) + "\n")
     return info
