@@ -368,3 +368,26 @@ def test_threshold_search_agrees_with_the_run_time_rule():
     none = [lv for lv, r in zip(levels, rows) if r["level"] == "none"]
     assert round(crisis.count("crisis") / len(crisis), 4) == info["calibration_recall"]
     assert round(sum(lv != "none" for lv in none) / len(none), 4) == info["calibration_fpr"]
+
+
+def test_no_training_line_repeats_a_calibration_or_holdout_line():
+    # Independent writers reach for the same stock phrases; a near-copy in training would
+    # flatter the figures measured on these sets.
+    from bot.safety.evaluate import load, near_duplicates
+    from bot.safety.model import CALIBRATION_FILES, DATA_DIR, training_files
+
+    held = [r["text"] for p in (*CALIBRATION_FILES, DATA_DIR / "holdout_v4.jsonl")
+            for r in load(p)]
+    train = [r["text"] for p in training_files() for r in load(p)]
+    pairs = near_duplicates(train, held)
+    assert not pairs, [(train[i], held[j], round(s, 2)) for i, j, s in pairs[:5]]
+
+
+def test_near_duplicates_finds_reworded_copies_only():
+    from bot.safety.evaluate import near_duplicates
+
+    pairs = near_duplicates(["my feet are killing me after that long walk",
+                             "I want to end things with him tonight"],
+                            ["my feet are killing me after that walk",
+                             "the walk home took an hour in the rain"])
+    assert [(i, j) for i, j, _ in pairs] == [(0, 0)]

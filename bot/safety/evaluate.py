@@ -20,6 +20,7 @@ from pathlib import Path
 from bot.safety import LEVELS, SafetyResult, screen
 
 DEFAULT_FILE = Path(__file__).resolve().parents[2] / "data" / "safety" / "eval.jsonl"
+NEAR_DUPLICATE = 0.6  # Jaccard similarity of two lines' word sets
 
 
 def load(path: Path) -> list[dict]:
@@ -32,6 +33,29 @@ def load(path: Path) -> list[dict]:
             raise ValueError(f"{path}:{n}: level must be one of {LEVELS}")
         rows.append(row)
     return rows
+
+
+def near_duplicates(texts: list[str], others: list[str],
+                    threshold: float = NEAR_DUPLICATE) -> list[tuple[int, int, float]]:
+    """(i, j, similarity) for every pair whose word sets overlap by Jaccard >= threshold.
+
+    Independent writers reach for the same stock phrases, so a training line can all but
+    repeat a line of a calibration or test set; such lines are kept out of training so the
+    measured figures are not flattered (a test enforces it)."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    vec = CountVectorizer(binary=True, token_pattern=r"[a-z']+", lowercase=True)
+    vec.fit(texts + others)
+    a, b = vec.transform(texts), vec.transform(others)
+    inter = (a @ b.T).tocoo()
+    size_a, size_b = a.sum(axis=1).A1, b.sum(axis=1).A1
+    pairs = []
+    for i, j, k in zip(inter.row, inter.col, inter.data):
+        if size_a[i] >= 4 and size_b[j] >= 4:
+            sim = k / (size_a[i] + size_b[j] - k)
+            if sim >= threshold:
+                pairs.append((int(i), int(j), float(sim)))
+    return pairs
 
 
 def _ratio(a: int, b: int) -> float:
