@@ -107,6 +107,7 @@ CUE_EXAMPLES: dict[str, tuple[str, str]] = {
     "da_mention": ("what counts as coercive control?", "check_in"),
     "da_violent_relationship": ("I have been in a violent relationship for two years and "
                                 "it's getting worse", "crisis"),
+    "sui_not_around": ("honestly I won't be around for much longer", "crisis"),
     "sui_same_way": ("my friend killed himself last week and I feel like I might do the same",
                      "crisis"),
 }
@@ -188,6 +189,16 @@ def test_context(text, level):
     # relapsing on a habit is not self-harm; relapsing is
     ("relapsed into doomscrolling again, deleting the app", "none"),
     ("relapsed last night after three months", "check_in"),
+    # a screening question the writer reports and answers no; answered yes it stands
+    ("the nurse asked whether I'd thought about ending my life and I said no", "none"),
+    ("the nurse asked whether I'd thought about ending my life and I said yes", "crisis"),
+    ("the nurse asked whether I'd thought about ending my life. I have, every day", "crisis"),
+    # not being around because of a move or a trip
+    ("I won't be here next month, we're moving to Leeds", "none"),
+    ("I won't be here next month and nobody will miss me", "crisis"),
+    # games
+    ("I'm going to murder you in Mario Kart later", "none"),
+    ("he said he'll hurt his brother in real life, not in the game", "check_in"),
 ])
 def test_rules_from_old_holdouts(text, level):
     result = screen(text)

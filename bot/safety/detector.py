@@ -35,7 +35,8 @@ How a message is decided
 Cue guards in patterns.yml: ``unless_prev`` / ``unless_next`` reject a hit by its neighbours,
 ``next_in`` requires one of the listed followers (``$``: end of text or of the sentence),
 ``guard_her`` rejects "hurt her feelings", ``requires`` needs a context effect somewhere in
-the message (e.g. grief for "I just want to be with him").
+the message (e.g. grief for "I just want to be with him"), ``unless_context`` drops the cue when
+one is there (a flight or a move for "I won't be here for Christmas").
 
 Speed: risk cues are matched only in windows around their anchor words (exact, see
 ``_match``); sentence context only in sentences that hold a cue.
@@ -65,7 +66,8 @@ LEVELS = ("crisis", "check_in", "none")
 CATEGORIES = ("suicide", "self_harm", "harm_others", "danger_abuse", "none")
 CUE_LEVELS = ("crisis", "check_in", "signal")
 EFFECTS = ("hypothetical", "report", "past", "recent", "resolved", "accident", "intentional",
-           "hyperbole", "banter", "grief", "disclosure", "bereavement", "topic")
+           "hyperbole", "banter", "grief", "disclosure", "bereavement", "topic", "asked",
+           "denial", "departure")
 BANTER_CATEGORIES = ("harm_others", "danger_abuse")
 """'banter' markers (lol, "if you ...", "when she sees ...") soften threats to others and
 "X will kill me" only, never the writer's own talk of suicide or self-harm."""
@@ -141,6 +143,7 @@ class CueSpec:
     subject: str = "fixed"        # fixed | infer | strict (strict: first person must be found)
     serious: bool = False         # signals only: blocks the hyperbole rule for the message
     requires: tuple[str, ...] = ()
+    unless_context: tuple[str, ...] = ()
     unless_next: tuple[tuple[str, ...], ...] = ()
     unless_prev: frozenset[str] = frozenset()
     guard_her: bool = False       # reject "... her <noun>" ("hurt her feelings")
@@ -482,6 +485,7 @@ class Detector:
             hyperbole=e.get("hyperbole", "none"), tense=e.get("tense", "present"),
             subject=e.get("subject", "fixed"), serious=bool(e.get("serious", False)),
             requires=tuple(e.get("requires", ())),
+            unless_context=tuple(e.get("unless_context", ())),
             unless_next=tuple(tuple(str(x).lower().split()) for x in e.get("unless_next", ())),
             unless_prev=frozenset(str(x).lower() for x in e.get("unless_prev", ())),
             guard_her=bool(e.get("guard_her", False)),
@@ -493,9 +497,9 @@ class Detector:
                               ("subject", ("fixed", "infer", "strict"))):
             if getattr(spec, attr) not in allowed:
                 raise ValueError(f"{cid}: {attr} must be one of {allowed}")
-        for r in spec.requires:
+        for r in (*spec.requires, *spec.unless_context):
             if r not in EFFECTS:
-                raise ValueError(f"{cid}: requires unknown effect {r!r}")
+                raise ValueError(f"{cid}: requires or unless_context names unknown effect {r!r}")
         self.cues[cid] = spec
         self._add_patterns(cid, e)
 
@@ -799,6 +803,18 @@ class Detector:
             doc, sent_of = docs[h.chunk]
             spec = h.spec
             if any(r not in contexts_in_message for r in spec.requires):
+                continue
+            unless = [c for c in spec.unless_context if c in contexts_in_message]
+            if unless:
+                h.status, h.why = "dropped", f"context: {unless[0]}"
+                judged.hits.append(h)
+                continue
+            # the writer reports a screening question and answers no ("my GP asked if I'd
+            # thought of ending my life and I said no"): not a disclosure
+            if spec.category != "danger_abuse" and self._in_sentence(marks, "asked", h) \
+                    and "denial" in contexts_in_message:
+                h.status, h.why = "dropped", "a screening question answered no"
+                judged.hits.append(h)
                 continue
             status, why = ("other" if spec.pool == "other" else "self"), ""
             # who is it about
