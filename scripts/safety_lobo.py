@@ -1,0 +1,96 @@
+"""Leave-one-batch-out check of the crisis classifier: a dev measure that reads no holdout.
+
+For each chosen training batch: train the classifier on every other training file, choose
+its thresholds on the calibration sets exactly as the build does, then screen the held-out
+batch (patterns + classifier). Each batch was written by a different writer, so this asks
+how the screen does on a writer it has never seen. Used to compare model settings without
+touching ``holdout_v4.jsonl``.
+
+    .venv/bin/python scripts/safety_lobo.py [--batches d,h,l,m,n,v,w,x,y] [--c 16]
+
+Prints recall (crisis lines flagged crisis), false-positive rate (none lines flagged at all)
+and ROC AUC of the crisis probability, per batch and pooled. About a minute per batch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import roc_auc_score
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.safety.detector import detector, route_of  # noqa: E402
+from bot.safety.model import (CALIBRATION_FILES, RELATIONSHIP_ENDING, RiskClassifier,  # noqa: E402
+                              choose_thresholds, features_of, read_rows, training_files)
+
+REALISTIC = "d,h,l,m,n,v,w,x,y"  # the batches written like real use rather than themed
+
+
+def batch_name(path: Path) -> str:
+    return "base" if path.name in ("train.jsonl", "dev.jsonl") else path.name.split("_")[0]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--batches", default=REALISTIC, help="comma-separated batch letters, or 'all'")
+    ap.add_argument("--c", type=float, default=16.0, help="inverse regularisation strength")
+    args = ap.parse_args(argv)
+
+    batches: dict[str, list[dict]] = {}
+    for path in training_files():
+        batches.setdefault(batch_name(path), []).extend(read_rows([path]))
+    calibration = read_rows(CALIBRATION_FILES)
+    decided = {}
+    for row in [r for rows in batches.values() for r in rows] + calibration:
+        if row["text"] not in decided:
+            decided[row["text"]] = detector().decide(row["text"])
+    wanted = list(batches) if args.batches == "all" else args.batches.split(",")
+
+    def fit(rows: list[dict]) -> RiskClassifier:
+        clf = RiskClassifier(c=args.c)
+        texts = [r["text"] for r in rows]
+        x = clf._x(texts, fit=True, feats=[features_of(decided[t]["judged"]) for t in texts])
+        clf.level.fit(x, [r["level"] for r in rows])
+        return clf
+
+    def probs(clf: RiskClassifier, rows: list[dict]) -> list[dict[str, float]]:
+        return clf.proba([r["text"] for r in rows], [decided[r["text"]]["judged"] for r in rows])
+
+    pooled: list[tuple[str, bool, bool, float]] = []
+    for name in wanted:
+        started = time.perf_counter()
+        clf = fit([r for b, rows in batches.items() if b != name for r in rows])
+        clf.thresholds, _ = choose_thresholds(
+            calibration, probs(clf, calibration),
+            [route_of(decided[r["text"]]) for r in calibration],
+            [decided[r["text"]]["label"] for r in calibration])
+        rows = batches[name]
+        result = []
+        for row, p in zip(rows, probs(clf, rows)):
+            d = decided[row["text"]]
+            route = route_of(d)
+            raised = None if route == "crisis" or RELATIONSHIP_ENDING.search(row["text"]) \
+                else clf.decide(route, p)
+            level = "crisis" if route == "crisis" else (raised[0] if raised else d["label"])
+            result.append((row["level"], level == "crisis", level != "none", p.get("crisis", 0.0)))
+        pooled += result
+        report(name, result, f"{time.perf_counter() - started:.0f} s")
+    report("ALL", pooled, f"C={args.c}")
+    return 0
+
+
+def report(name: str, result: list[tuple[str, bool, bool, float]], extra: str) -> None:
+    crisis = [flag for gold, flag, _, _ in result if gold == "crisis"]
+    none = [any_flag for gold, _, any_flag, _ in result if gold == "none"]
+    auc = roc_auc_score([gold == "crisis" for gold, *_ in result], [p for *_, p in result])
+    print(f"{name:5s} n={len(result):5d}  recall {np.mean(crisis):.3f}  fpr {np.mean(none):.3f}"
+          f"  auc {auc:.4f}  ({extra})", flush=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
