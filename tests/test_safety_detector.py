@@ -196,6 +196,10 @@ def test_context(text, level):
     # not being around because of a move or a trip
     ("I won't be here next month, we're moving to Leeds", "none"),
     ("I won't be here next month and nobody will miss me", "crisis"),
+    # the gerund: "not wanting to be here" is the risk, not a negation of it
+    ("most days it's about not wanting to be here anymore, if I'm honest", "crisis"),
+    ("my sister keeps talking about not wanting to wake up", "check_in"),
+    ("I'm not wanting to go on holiday with them this year", "none"),
     # games
     ("I'm going to murder you in Mario Kart later", "none"),
     ("he said he'll hurt his brother in real life, not in the game", "check_in"),
