@@ -25,8 +25,8 @@ from sklearn.metrics import roc_auc_score
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.safety.detector import detector, route_of  # noqa: E402
-from bot.safety.model import (CALIBRATION_FILES, RELATIONSHIP_ENDING, RiskClassifier,  # noqa: E402
-                              choose_thresholds, features_of, read_rows, training_files)
+from bot.safety.model import (CALIBRATION_FILES, RiskClassifier, choose_thresholds,  # noqa: E402
+                              read_rows, training_files)
 
 REALISTIC = "d,h,l,m,n,v,w,x,y"  # the batches written like real use rather than themed
 
@@ -52,11 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     wanted = list(batches) if args.batches == "all" else args.batches.split(",")
 
     def fit(rows: list[dict]) -> RiskClassifier:
-        clf = RiskClassifier(c=args.c)
-        texts = [r["text"] for r in rows]
-        x = clf._x(texts, fit=True, feats=[features_of(decided[t]["judged"]) for t in texts])
-        clf.level.fit(x, [r["level"] for r in rows])
-        return clf
+        return RiskClassifier(c=args.c).fit(
+            [r["text"] for r in rows], [r["level"] for r in rows], [r["category"] for r in rows],
+            [decided[r["text"]]["judged"] for r in rows])
 
     def probs(clf: RiskClassifier, rows: list[dict]) -> list[dict[str, float]]:
         return clf.proba([r["text"] for r in rows], [decided[r["text"]]["judged"] for r in rows])
@@ -74,9 +72,8 @@ def main(argv: list[str] | None = None) -> int:
         for row, p in zip(rows, probs(clf, rows)):
             d = decided[row["text"]]
             route = route_of(d)
-            raised = None if route == "crisis" or RELATIONSHIP_ENDING.search(row["text"]) \
-                else clf.decide(route, p)
-            level = "crisis" if route == "crisis" else (raised[0] if raised else d["label"])
+            raised = clf.upgrade(row["text"], route, d["judged"])  # as bot.safety.screen does
+            level = raised[0] if raised else d["label"]
             result.append((row["level"], level == "crisis", level != "none", p.get("crisis", 0.0)))
         pooled += result
         report(name, result, f"{time.perf_counter() - started:.0f} s")

@@ -389,11 +389,11 @@ def test_no_training_line_repeats_a_calibration_or_holdout_line():
     # Independent writers reach for the same stock phrases; a near-copy in training would
     # flatter the figures measured on these sets.
     from bot.safety.evaluate import load, near_duplicates
-    from bot.safety.model import CALIBRATION_FILES, DATA_DIR, training_files
+    from bot.safety.model import CALIBRATION_FILES, DATA_DIR, read_rows
 
     held = [r["text"] for p in (*CALIBRATION_FILES, DATA_DIR / "holdout_v4.jsonl")
             for r in load(p)]
-    train = [r["text"] for p in training_files() for r in load(p)]
+    train = [r["text"] for r in read_rows()]
     pairs = near_duplicates(train, held)
     assert not pairs, [(train[i], held[j], round(s, 2)) for i, j, s in pairs[:5]]
 

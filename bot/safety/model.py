@@ -110,8 +110,11 @@ class RiskClassifier:
                      self.cues.transform(feats)]
         return hstack(parts).tocsr()
 
-    def fit(self, texts: Sequence[str], levels: Sequence[str], categories: Sequence[str]) -> "RiskClassifier":
-        x = self._x(texts, fit=True)
+    def fit(self, texts: Sequence[str], levels: Sequence[str], categories: Sequence[str],
+            judged: Optional[Sequence[Judged]] = None) -> "RiskClassifier":
+        """``judged``: the pattern engine's work on these very texts, if already done."""
+        x = self._x(texts, fit=True,
+                    feats=None if judged is None else [features_of(j) for j in judged])
         self.level.fit(x, list(levels))
         risky = [i for i, lv in enumerate(levels) if lv != "none" and categories[i] in CATEGORIES]
         self.category.fit(x[risky], [categories[i] for i in risky])
