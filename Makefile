@@ -11,7 +11,8 @@ MODEL   := models/rasa/coach.tar.gz
 STYLE   := models/style/meta.json
 SAFETY  := models/safety/classifier.json
 RASA_INPUTS  := $(shell find data/nlu data/stories data/rules -type f -name '*.yml' 2>/dev/null) domain.yml config.yml
-SAFETY_INPUTS := $(wildcard data/safety/train.jsonl data/safety/dev.jsonl data/safety/eval.jsonl data/safety/calibration_v*.jsonl data/safety/parts/*.jsonl) bot/safety/model.py bot/safety/patterns.yml bot/safety/detector.py
+# the classifier also learns from the everyday practice lines (style, NLU, scenes) as harmless
+SAFETY_INPUTS := $(wildcard data/safety/train.jsonl data/safety/dev.jsonl data/safety/eval.jsonl data/safety/calibration_v*.jsonl data/safety/holdout_*.jsonl data/safety/parts/*.jsonl data/style/batch_*.jsonl data/nlu/*.yml scenarios/*.yml) bot/safety/model.py bot/safety/patterns.yml bot/safety/detector.py
 STYLE_INPUTS := $(wildcard data/style/batch_*.jsonl) bot/style/patterns.yml bot/style/model.py bot/style/data.py bot/style/train.py bot/style/textcat.cfg
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
@@ -71,6 +72,7 @@ eval-safety: $(SAFETY)
 	$(PY) -m bot.safety.evaluate --file data/safety/calibration_v2.jsonl
 	$(PY) -m bot.safety.evaluate --file data/safety/calibration_v3.jsonl
 	$(PY) -m bot.safety.evaluate --file data/safety/holdout_v4.jsonl
+	$(PY) -m bot.safety.evaluate --file data/safety/holdout_v5.jsonl
 
 rasa-test: $(MODEL)
 	$(RASA) test core --stories tests/test_stories.yml --model $(MODEL) --out results/core --fail-on-prediction-errors

@@ -15,6 +15,7 @@ and ROC AUC of the crisis probability, per batch and pooled. About a minute per 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
@@ -26,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.safety.detector import detector, route_of  # noqa: E402
 from bot.safety.model import (CALIBRATION_FILES, RiskClassifier, choose_thresholds,  # noqa: E402
-                              read_rows, training_files)
+                              everyday_rows, read_rows, training_files)
 
 REALISTIC = "d,h,l,m,n,v,w,x,y"  # the batches written like real use rather than themed
 
@@ -39,11 +40,17 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--batches", default=REALISTIC, help="comma-separated batch letters, or 'all'")
     ap.add_argument("--c", type=float, default=16.0, help="inverse regularisation strength")
+    ap.add_argument("--everyday", action="store_true",
+                    help="also train on everyday practice talk as none lines (model.everyday_rows)")
+    ap.add_argument("--errors", type=Path, help="write each held-out miss and false alarm here "
+                    "(JSON lines), to study what the screen gets wrong on unseen writers")
     args = ap.parse_args(argv)
 
     batches: dict[str, list[dict]] = {}
     for path in training_files():
         batches.setdefault(batch_name(path), []).extend(read_rows([path]))
+    if args.everyday:
+        batches["everyday"] = everyday_rows()
     calibration = read_rows(CALIBRATION_FILES)
     decided = {}
     for row in [r for rows in batches.values() for r in rows] + calibration:
@@ -60,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         return clf.proba([r["text"] for r in rows], [decided[r["text"]]["judged"] for r in rows])
 
     pooled: list[tuple[str, bool, bool, float]] = []
+    errors: list[dict] = []
     for name in wanted:
         started = time.perf_counter()
         clf = fit([r for b, rows in batches.items() if b != name for r in rows])
@@ -75,9 +83,16 @@ def main(argv: list[str] | None = None) -> int:
             raised = clf.upgrade(row["text"], route, d["judged"])  # as bot.safety.screen does
             level = raised[0] if raised else d["label"]
             result.append((row["level"], level == "crisis", level != "none", p.get("crisis", 0.0)))
+            missed = row["level"] == "crisis" and level != "crisis"
+            false_alarm = row["level"] == "none" and level != "none"
+            if missed or false_alarm:
+                errors.append({"batch": name, "gold": row["level"], "got": level, "route": route,
+                               "p_crisis": round(p.get("crisis", 0.0), 3), "text": row["text"]})
         pooled += result
         report(name, result, f"{time.perf_counter() - started:.0f} s")
     report("ALL", pooled, f"C={args.c}")
+    if args.errors:
+        args.errors.write_text("".join(json.dumps(e) + "\n" for e in errors), encoding="utf-8")
     return 0
 
 

@@ -22,7 +22,11 @@ highest crisis recall there while the whole screen's false-positive rate on thei
 lines stays within ``MAX_FPR``. They were first chosen out of fold on the training lines, but
 those are written to be hard (near-identical crisis and harmless pairs, far denser than in
 real chat) and forced thresholds (0.88-0.94) that left crises unflagged which lower ones catch
-with no extra false alarm. The one untouched set, ``holdout_v4.jsonl``, is never read here.
+with no extra false alarm. The untouched sets, ``holdout_v*.jsonl``, are read here only to
+keep near-copies of their lines out of the everyday training lines (``everyday_rows``).
+
+Besides the safety sets it learns from the project's everyday practice talk (style, NLU and
+persona lines) as harmless lines; see ``everyday_rows``.
 """
 
 from __future__ import annotations
@@ -157,6 +161,55 @@ class RiskClassifier:
         return raised[0], str(self.category.predict(x)[0]), raised[1]
 
 
+EVERYDAY_GLOBS = ("data/style/batch_*.jsonl", "data/nlu/*.yml")
+
+
+def everyday_texts() -> list[str]:
+    """Ordinary practice talk written for the style coach, the NLU and the scenes' personas
+    (distinct, in file order). None of it is about risk."""
+    import yaml
+
+    from bot.scenarios.loader import load_scenarios
+
+    texts: list[str] = []
+    for pattern in EVERYDAY_GLOBS:
+        for path in sorted(REPO_ROOT.glob(pattern)):
+            if path.suffix == ".jsonl":
+                texts += [json.loads(line)["text"] for line in path.read_text("utf-8").splitlines()
+                          if line.strip()]
+                continue
+            for block in (yaml.safe_load(path.read_text("utf-8")) or {}).get("nlu", []):
+                for line in str(block.get("examples", "")).splitlines():
+                    line = ENTITY_MARKUP.sub(r"\1", line.strip().removeprefix("- ").strip())
+                    if line and not line.startswith("/"):
+                        texts.append(line)
+    for scenario in load_scenarios():
+        texts += scenario.persona_lines()
+    seen: set[str] = set()
+    return [t for t in texts if not (t.strip().lower() in seen or seen.add(t.strip().lower()))]
+
+
+def everyday_rows() -> list[dict]:
+    """``everyday_texts`` as ``none`` lines for the classifier.
+
+    The safety parts are written to be hard: most of their lines without a pattern cue are
+    crises told indirectly, so without these the model learns that plain talk with no risk
+    word leans towards crisis ("Boss, I'd like a contract, please" scored 0.87). Left out:
+    lines the patterns flag at all (a risky line is never taught as safe), and near-copies
+    of the calibration and holdout lines (their texts are read for that alone)."""
+    from bot.safety.evaluate import load, near_duplicates
+
+    texts = [t for t in everyday_texts() if detector().decide(t)["label"] == "none"]
+    held = [r["text"] for p in (*CALIBRATION_FILES, *sorted(DATA_DIR.glob("holdout_*.jsonl")))
+            for r in load(p)]
+    near = {i for i, _, _ in near_duplicates(texts, held)}
+    return [{"text": t, "level": "none", "category": "none", "kind": "everyday"}
+            for i, t in enumerate(texts) if i not in near]
+
+
+ENTITY_MARKUP = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
+
+
 def read_rows(paths: Optional[Sequence[Path]] = None) -> list[dict]:
     from bot.safety.evaluate import load  # the one validating reader of the safety sets
 
@@ -202,7 +255,8 @@ def choose_thresholds(rows: list[dict], probs: list[dict[str, float]], routes: l
 
 
 def build(out: Path = MODEL_FILE) -> dict:
-    rows = read_rows()
+    safety = read_rows()
+    rows = safety + everyday_rows()
     final = RiskClassifier().fit([r["text"] for r in rows], [r["level"] for r in rows],
                                  [r["category"] for r in rows])
     calibration = read_rows(CALIBRATION_FILES)
@@ -215,7 +269,7 @@ def build(out: Path = MODEL_FILE) -> dict:
 
     out.parent.mkdir(parents=True, exist_ok=True)
     joblib.dump(final, out, compress=3)
-    info = {"rows": len(rows), "files": [str(p.relative_to(REPO_ROOT)) for p in training_files()],
+    info = {"rows": len(safety), "everyday_rows": len(rows) - len(safety), "files": [str(p.relative_to(REPO_ROOT)) for p in training_files()],
             "calibration": [str(p.relative_to(REPO_ROOT)) for p in CALIBRATION_FILES],
             "thresholds": thresholds, "max_fpr": MAX_FPR, **stats}
     out.with_suffix(".json").write_text(json.dumps(info, indent=2) + "\n")
