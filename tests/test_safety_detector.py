@@ -112,6 +112,8 @@ CUE_EXAMPLES: dict[str, tuple[str, str]] = {
     "sh_cutting": ("I've been cutting again since the move", "crisis"),
     "sh_overdose_count": ("I necked about twelve of my tablets an hour ago", "crisis"),
     "da_starved": ("my stepmum doesn't feed me when she's angry", "crisis"),
+    "da_unsafe": ("I feel unsafe at home tonight, he's been drinking", "crisis"),
+    "da_plea": ("pls help me, he's banging on the door", "crisis"),
     "sui_same_way": ("my friend killed himself last week and I feel like I might do the same",
                      "crisis"),
 }
@@ -278,6 +280,33 @@ def test_few_everyday_lines_reach_the_patterns():
     ("Is it normal to have suicidal thoughts after a break-up? Asking for my flatmate", "check_in"),
     ("I used to cut in my twenties, I'm fine now", "check_in"),
     ("i attempted when i was at uni, it's a long time ago now", "check_in"),
+    # a negated being inside the risk is the risk: "rather not be", "not existing"
+    ("some days I'd rather not be alive at all", "crisis"),
+    ("I keep thinking about not existing, it feels peaceful", "crisis"),
+    ("I don't want to live without him, the house is so quiet since the funeral", "crisis"),
+    ("He's never hit me, he just goes quiet for days", "none"),
+    # ... unless the past is over: a year, and "got through it"
+    ("I had thoughts of not being here back in 2011, got through it with my GP", "check_in"),
+    # a question about what one just said is a disclosure
+    ("I'm 19 and already done with life, is that normal?", "crisis"),
+    # making it look like an accident is intent
+    ("I want to hurt myself and make it look like an accident", "crisis"),
+    # an object pronoun is not the subject: "out of it, took ..."
+    ("bit out of it tbh, swallowed a handful of tablets at lunch", "crisis"),
+    # hitting oneself until it bleeds
+    ("I was punching my thigh with a hairbrush till it bled", "crisis"),
+    # thinking "only" about it
+    ("since the divorce I think constantly about suicide", "crisis"),
+    # accidents at work, hyperbole and games, forms, a plea about the practice
+    ("Cut myself on the meat slicer at work, only a nick", "none"),
+    ("I spent all weekend killing myself over that funding bid", "none"),
+    ("she drives like she's trying to kill us all", "none"),
+    ("my cousin wrecked my Fortnite squad and I'm going to murder him", "none"),
+    ("I'd rather die than let my sister read my diary", "none"),
+    ("the form asked if I'd thought about ending my life and I ticked never", "none"),
+    ("I don't feel unsafe with him, just a bit bored", "none"),
+    ("please help me word this so it sounds kind", "none"),
+    ("Mum keeps saying I'm trying to kill her with worry", "none"),
 ])
 def test_rules_from_unseen_writers(text, level):
     # the rules are the patterns'; the classifier on top may raise a line, never lower it

@@ -695,13 +695,17 @@ class Detector:
         return j
 
     def _negated(self, doc: Doc, sent_of: list[int], hit: Hit) -> Optional[int]:
-        """Index of the negator governing the hit, if any."""
+        """Index of the negator governing the hit, if any. A negator inside the hit that
+        negates being or living is the risk itself, not a denial of it ("I'd rather not be
+        here", "the thought of not existing", "I don't want to live without her")."""
         w = self.words
         lo = self._clause_start(doc, sent_of, hit.start, w.clause_breaks)
         lo = max(lo, hit.start - w.negation_window)
         for j in range(hit.end - 1, lo - 1, -1):
             tok = doc[j]
             if tok.lower_ not in w.negators:
+                continue
+            if j >= hit.start and any(t.lower_ in _NEGATED_BEING for t in doc[j + 1:min(j + 4, hit.end)]):
                 continue
             if tok.lower_ == "no" and j + 1 < len(doc) and doc[j + 1].lower_ in ("one", "-", "body"):
                 continue
@@ -753,7 +757,8 @@ class Detector:
                 return "third"
             if low in w.second:
                 return "second"
-            if low in w.thing and steps <= 2:  # "it would hurt him", not "is it normal to ..."
+            if low in w.thing and steps <= 2 and not (  # "it would hurt him", not "is it
+                    j > 0 and doc[j - 1].lower_ in _PREPOSITIONS):  # normal", "out of it, took"
                 return "thing"
             if low in w.person_nouns:
                 nxt = doc[j + 1].lower_ if j + 1 < len(doc) else ""
@@ -943,6 +948,13 @@ class Detector:
         return {"label": label, "category": category, "cues": cues, "scores": scores,
                 "notes": notes, "dropped": sum(1 for h in judged.hits if h.status == "dropped"),
                 "judged": judged}
+
+
+_PREPOSITIONS = frozenset({"of", "for", "with", "about", "on", "in", "at", "to", "from", "by",
+                          "over", "under", "into", "onto", "without"})
+# "not be / exist / live / wake" inside a hit: the wish not to be, see ``_negated``
+_NEGATED_BEING = frozenset({"be", "being", "exist", "existing", "alive", "live", "living",
+                            "wake", "waking"})
 
 
 def _covers(outer: Hit, inner: Hit) -> bool:
