@@ -307,6 +307,10 @@ def test_few_everyday_lines_reach_the_patterns():
     ("I don't feel unsafe with him, just a bit bored", "none"),
     ("please help me word this so it sounds kind", "none"),
     ("Mum keeps saying I'm trying to kill her with worry", "none"),
+    # cutting a relative out of one's life is a role dispute, not self-harm or a threat
+    ("I'm going to cut my dad out of my life", "none"),
+    ("honestly I want to cut my sister's husband out of my life", "none"),
+    ("I'm going to cut my wrists tonight", "crisis"),
 ])
 def test_rules_from_unseen_writers(text, level):
     # the rules are the patterns'; the classifier on top may raise a line, never lower it

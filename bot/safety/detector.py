@@ -486,7 +486,7 @@ class Detector:
             subject=e.get("subject", "fixed"), serious=bool(e.get("serious", False)),
             requires=tuple(e.get("requires", ())),
             unless_context=tuple(e.get("unless_context", ())),
-            unless_next=tuple(tuple(str(x).lower().split()) for x in e.get("unless_next", ())),
+            unless_next=self._sequences(e.get("unless_next", ())),
             unless_prev=frozenset(str(x).lower() for x in e.get("unless_prev", ())),
             guard_her=bool(e.get("guard_her", False)),
             next_in=tuple(tuple(str(x).lower().split()) for x in e.get("next_in", ())),
@@ -502,6 +502,17 @@ class Detector:
                 raise ValueError(f"{cid}: requires or unless_context names unknown effect {r!r}")
         self.cues[cid] = spec
         self._add_patterns(cid, e)
+
+    def _sequences(self, items: Iterable[Any]) -> tuple[tuple[str, ...], ...]:
+        """Lower-cased token sequences; an ``@NAME`` token stands for each word of that set
+        ("my @PERSON_N out": "my dad out", "my sister out", ...)."""
+        words = self.compiler.words
+        out: list[tuple[str, ...]] = []
+        for item in items:
+            options = [words[t[1:]] if t.startswith("@") and t[1:] in words else [t.lower()]
+                       for t in str(item).split()]
+            out.extend(itertools.product(*options))
+        return tuple(out)
 
     def _add_context(self, e: dict) -> None:
         cid = e["id"]
