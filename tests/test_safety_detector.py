@@ -497,10 +497,9 @@ def test_no_training_line_repeats_a_calibration_or_holdout_line():
     # Independent writers reach for the same stock phrases; a near-copy in training would
     # flatter the figures measured on these sets.
     from bot.safety.evaluate import load, near_duplicates
-    from bot.safety.model import CALIBRATION_FILES, DATA_DIR, everyday_rows, read_rows
+    from bot.safety.model import evaluation_files, everyday_rows, read_rows
 
-    held = [r["text"] for p in (*CALIBRATION_FILES, *sorted(DATA_DIR.glob("holdout_*.jsonl")))
-            for r in load(p)]
+    held = [r["text"] for p in evaluation_files() for r in load(p)]
     train = [r["text"] for r in read_rows() + everyday_rows()]
     pairs = near_duplicates(train, held)
     assert not pairs, [(train[i], held[j], round(s, 2)) for i, j, s in pairs[:5]]

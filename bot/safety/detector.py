@@ -489,7 +489,7 @@ class Detector:
             unless_next=self._sequences(e.get("unless_next", ())),
             unless_prev=frozenset(str(x).lower() for x in e.get("unless_prev", ())),
             guard_her=bool(e.get("guard_her", False)),
-            next_in=tuple(tuple(str(x).lower().split()) for x in e.get("next_in", ())),
+            next_in=self._sequences(e.get("next_in", ())),
         )
         for attr, allowed in (("pool", ("self", "other")), ("negation", ("check", "inherent")),
                               ("hyperbole", ("none", "drop", "downgrade")),

@@ -161,32 +161,42 @@ class RiskClassifier:
         return raised[0], str(self.category.predict(x)[0]), raised[1]
 
 
-EVERYDAY_GLOBS = ("data/style/batch_*.jsonl", "data/nlu/*.yml")
+NLU_FILES = "data/nlu/*.yml"
+ENTITY_MARKUP = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")  # "[Sam](name)" -> "Sam"
+
+
+def evaluation_files() -> list[Path]:
+    """The calibration sets and every blind holdout: lines no training line may near-copy."""
+    return [*CALIBRATION_FILES, *sorted(DATA_DIR.glob("holdout_*.jsonl"))]
+
+
+def nlu_examples() -> list[str]:
+    """The user messages in the Rasa NLU files, entity markup removed (no ``/intent`` lines)."""
+    import yaml
+
+    texts = []
+    for path in sorted(REPO_ROOT.glob(NLU_FILES)):
+        for block in (yaml.safe_load(path.read_text("utf-8")) or {}).get("nlu", []):
+            for line in str(block.get("examples", "")).splitlines():
+                line = ENTITY_MARKUP.sub(r"\1", line.strip().removeprefix("- ").strip())
+                if line and not line.startswith("/"):
+                    texts.append(line)
+    return texts
 
 
 def everyday_texts() -> list[str]:
     """Ordinary practice talk written for the style coach, the NLU and the scenes' personas
     (distinct, in file order). None of it is about risk."""
-    import yaml
-
     from bot.scenarios.loader import load_scenarios
+    from bot.style.data import load_examples
 
-    texts: list[str] = []
-    for pattern in EVERYDAY_GLOBS:
-        for path in sorted(REPO_ROOT.glob(pattern)):
-            if path.suffix == ".jsonl":
-                texts += [json.loads(line)["text"] for line in path.read_text("utf-8").splitlines()
-                          if line.strip()]
-                continue
-            for block in (yaml.safe_load(path.read_text("utf-8")) or {}).get("nlu", []):
-                for line in str(block.get("examples", "")).splitlines():
-                    line = ENTITY_MARKUP.sub(r"\1", line.strip().removeprefix("- ").strip())
-                    if line and not line.startswith("/"):
-                        texts.append(line)
+    texts = [e.text for e in load_examples()] + nlu_examples()
     for scenario in load_scenarios():
         texts += scenario.persona_lines()
-    seen: set[str] = set()
-    return [t for t in texts if not (t.strip().lower() in seen or seen.add(t.strip().lower()))]
+    distinct: dict[str, str] = {}
+    for text in texts:
+        distinct.setdefault(text.strip().lower(), text)
+    return list(distinct.values())
 
 
 def everyday_rows() -> list[dict]:
@@ -200,14 +210,10 @@ def everyday_rows() -> list[dict]:
     from bot.safety.evaluate import load, near_duplicates
 
     texts = [t for t in everyday_texts() if detector().decide(t)["label"] == "none"]
-    held = [r["text"] for p in (*CALIBRATION_FILES, *sorted(DATA_DIR.glob("holdout_*.jsonl")))
-            for r in load(p)]
+    held = [r["text"] for p in evaluation_files() for r in load(p)]
     near = {i for i, _, _ in near_duplicates(texts, held)}
     return [{"text": t, "level": "none", "category": "none", "kind": "everyday"}
             for i, t in enumerate(texts) if i not in near]
-
-
-ENTITY_MARKUP = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
 
 
 def read_rows(paths: Optional[Sequence[Path]] = None) -> list[dict]:
