@@ -25,9 +25,9 @@ from sklearn.metrics import roc_auc_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.safety.detector import detector, route_of  # noqa: E402
+from bot.safety.detector import route_of  # noqa: E402
 from bot.safety.model import (CALIBRATION_FILES, RiskClassifier, choose_thresholds,  # noqa: E402
-                              everyday_rows, read_rows, training_files)
+                              decide_all, everyday_rows, read_rows, training_files)
 
 REALISTIC = "d,h,l,m,n,v,w,x,y"  # the batches written like real use rather than themed
 
@@ -49,13 +49,12 @@ def main(argv: list[str] | None = None) -> int:
     batches: dict[str, list[dict]] = {}
     for path in training_files():
         batches.setdefault(batch_name(path), []).extend(read_rows([path]))
+    decided: dict[str, dict] = {}
     if args.everyday:
-        batches["everyday"] = everyday_rows()
+        batches["everyday"] = everyday_rows(decided)
     calibration = read_rows(CALIBRATION_FILES)
-    decided = {}
-    for row in [r for rows in batches.values() for r in rows] + calibration:
-        if row["text"] not in decided:
-            decided[row["text"]] = detector().decide(row["text"])
+    decide_all([r["text"] for rows in batches.values() for r in rows] + [r["text"] for r in calibration],
+               decided)
     wanted = list(batches) if args.batches == "all" else args.batches.split(",")
 
     def fit(rows: list[dict]) -> RiskClassifier:

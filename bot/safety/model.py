@@ -199,7 +199,17 @@ def everyday_texts() -> list[str]:
     return list(distinct.values())
 
 
-def everyday_rows() -> list[dict]:
+def decide_all(texts: Sequence[str], decided: Optional[dict[str, dict]] = None) -> dict[str, dict]:
+    """The pattern engine's decision for each distinct text, added to ``decided`` (a cache
+    shared by the steps of a build, so no line is judged twice)."""
+    decided = {} if decided is None else decided
+    for text in texts:
+        if text not in decided:
+            decided[text] = detector().decide(text)
+    return decided
+
+
+def everyday_rows(decided: Optional[dict[str, dict]] = None) -> list[dict]:
     """``everyday_texts`` as ``none`` lines for the classifier.
 
     The safety parts are written to be hard: most of their lines without a pattern cue are
@@ -209,7 +219,9 @@ def everyday_rows() -> list[dict]:
     of the calibration and holdout lines (their texts are read for that alone)."""
     from bot.safety.evaluate import load, near_duplicates
 
-    texts = [t for t in everyday_texts() if detector().decide(t)["label"] == "none"]
+    texts = everyday_texts()
+    decided = decide_all(texts, decided)
+    texts = [t for t in texts if decided[t]["label"] == "none"]
     held = [r["text"] for p in evaluation_files() for r in load(p)]
     near = {i for i, _, _ in near_duplicates(texts, held)}
     return [{"text": t, "level": "none", "category": "none", "kind": "everyday"}
@@ -262,11 +274,14 @@ def choose_thresholds(rows: list[dict], probs: list[dict[str, float]], routes: l
 
 def build(out: Path = MODEL_FILE) -> dict:
     safety = read_rows()
-    rows = safety + everyday_rows()
-    final = RiskClassifier().fit([r["text"] for r in rows], [r["level"] for r in rows],
-                                 [r["category"] for r in rows])
+    cache: dict[str, dict] = {}
+    rows = safety + everyday_rows(cache)
     calibration = read_rows(CALIBRATION_FILES)
-    decided = [detector().decide(r["text"]) for r in calibration]
+    cache = decide_all([r["text"] for r in rows + calibration], cache)
+    final = RiskClassifier().fit([r["text"] for r in rows], [r["level"] for r in rows],
+                                 [r["category"] for r in rows],
+                                 [cache[r["text"]]["judged"] for r in rows])
+    decided = [cache[r["text"]] for r in calibration]
     probs = final.proba([r["text"] for r in calibration], [d["judged"] for d in decided])
     thresholds, stats = choose_thresholds(calibration, probs, [route_of(d) for d in decided],
                                           [d["label"] for d in decided])
