@@ -48,7 +48,9 @@ CUE_EXAMPLES: dict[str, tuple[str, str]] = {
     "sui_nobody_miss": ("nobody would miss me", "check_in"),
     "sui_burden": ("I feel like such a burden and I want to end my life", "crisis"),
     "sui_disappear": ("I wish I could just vanish", "check_in"),
-    "sui_disappear_forever": ("I just want to fall asleep forever", "crisis"),
+    "sui_disappear_forever": ("I just want to disappear for good", "crisis"),
+    "sui_sleep_forever": ("I just want to fall asleep forever", "crisis"),
+    "sui_self_delete": ("honestly I just want to delete myself", "crisis"),
     "sui_not_wake": ("I hope I don't wake up tomorrow", "crisis"),
     "sui_grief_join": ("Since Dad passed away I just want to be with him", "crisis"),
     "sui_attempt": ("I attempted to overdose on Monday", "crisis"),
@@ -314,6 +316,61 @@ def test_few_everyday_lines_reach_the_patterns():
 ])
 def test_rules_from_unseen_writers(text, level):
     # the rules are the patterns'; the classifier on top may raise a line, never lower it
+    decided = detector().decide(text)
+    assert decided["label"] == level, (text, decided["label"], decided["cues"], decided["notes"])
+    if level == "crisis":
+        assert screen(text).level == "crisis"
+
+
+@pytest.mark.parametrize("text,level", [
+    # rules drawn from four more writers' batches (za-zd), each next to the twin it spares.
+    # Leaving a job is not a goodbye note
+    ("It's my last day at the council, help me say thanks to the team", "none"),
+    ("this is my last night. thank you for everything", "crisis"),
+    # "pushed me into" a choice is persuasion, not a shove
+    ("my GP pushed me into trying counselling and I'm glad", "none"),
+    ("he pushed me into the banister and I hit my head", "crisis"),
+    # "cut myself a fringe / some slack"
+    ("I need to cut myself some slack this week", "none"),
+    ("cut myself a slice of the birthday cake", "none"),
+    # ending things with a person is a break-up
+    ("I've been thinking about ending things with my flatmate's brother", "none"),
+    ("I've been thinking about ending things for good", "crisis"),
+    # "a wall of traffic", "bridge club", "dye my hair"
+    ("the bus drove into a wall of fog on the moors", "none"),
+    ("I'd rather die than host the bridge club again", "none"),
+    ("I want to dye my hair green for the festival", "none"),
+    # a relapse undoes the clean days
+    ("just relapsed after ninety days clean from cutting", "crisis"),
+    ("ninety days clean from cutting, I'm proud", "check_in"),
+    # the hypothetical unmasked
+    ("Hypothetically, if someone had swallowed a strip of sleeping tablets, would they wake up? The friend is me.", "crisis"),
+    ("Hypothetically, if someone had swallowed a strip of sleeping tablets, would they wake up? My nan did.", "check_in"),
+    ("my class did a module on suicidal pupils, but I'm the one who keeps planning how to die", "crisis"),
+    # a habit, a mood, "accidentally on purpose" make a burn intentional; a baking tray does not
+    ("I scald my wrist on the kettle when I'm overwhelmed, it's become a thing", "crisis"),
+    ("caught my arm on the baking tray getting the pie out", "none"),
+    # someone's death by suicide told as grief
+    ("We never mention Aunt Rose's suicide at Christmas, and I'd like to", "none"),
+    ("Dad's suicide attempt has shaken us all", "check_in"),
+    ("It was suicide, the coroner said, nineteen years ago", "none"),
+    # passive ideation in plain words
+    ("no point waking up tbh", "crisis"),
+    ("I shouldn't be alive", "crisis"),
+    ("I wish I never was born into this family", "crisis"),
+    ("I keep praying God will take me in the night", "crisis"),
+    ("I've decided I have lived long enough.", "crisis"),
+    ("I've lived long enough to see three kings crowned", "none"),
+    ("some nights I hope my heart just stops", "crisis"),
+    ("I want to delete myself", "crisis"),
+    ("I want to delete myself from the family chat", "none"),
+    ("I wish the paramedics hadn't revived me", "crisis"),
+    ("I think about walking off the multi-storey on my way home", "crisis"),
+    ("in my head only the thought to throw me in front of a train", "crisis"),
+    ("I want to go to bed and stay asleep forever", "crisis"),
+    ("I could sleep forever after that night shift", "none"),
+])
+def test_rules_from_more_writers(text, level):
     decided = detector().decide(text)
     assert decided["label"] == level, (text, decided["label"], decided["cues"], decided["notes"])
     if level == "crisis":

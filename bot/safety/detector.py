@@ -67,7 +67,7 @@ CATEGORIES = ("suicide", "self_harm", "harm_others", "danger_abuse", "none")
 CUE_LEVELS = ("crisis", "check_in", "signal")
 EFFECTS = ("hypothetical", "report", "past", "recent", "resolved", "accident", "intentional",
            "hyperbole", "banter", "grief", "disclosure", "bereavement", "topic", "asked",
-           "denial", "departure")
+           "denial", "departure", "unmasked")
 BANTER_CATEGORIES = ("harm_others", "danger_abuse")
 """'banter' markers (lol, "if you ...", "when she sees ...") soften threats to others and
 "X will kill me" only, never the writer's own talk of suicide or self-harm."""
@@ -771,12 +771,14 @@ class Detector:
             if low in w.thing and steps <= 2 and not (  # "it would hurt him", not "is it
                     j > 0 and doc[j - 1].lower_ in _PREPOSITIONS):  # normal", "out of it, took"
                 return "thing"
-            if low in w.person_nouns:
-                nxt = doc[j + 1].lower_ if j + 1 < len(doc) else ""
-                possessive = nxt in ("'s", "s", "'") and (
-                    j + 2 >= len(doc) or doc[j + 2].lower_ not in w.aux_after_s)
-                if not possessive:
-                    return "third"
+            nxt = doc[j + 1].lower_ if j + 1 < len(doc) else ""
+            possessive = nxt in ("'s", "s", "'") and (
+                j + 2 >= len(doc) or doc[j + 2].lower_ not in w.aux_after_s)
+            if low in w.person_nouns and not possessive:
+                return "third"
+            # the hit is someone's own: "Dad's suicide attempt", "Danny's overdose"
+            if possessive and j + 2 == hit.start and (low in w.person_nouns or tok.is_title):
+                return "third"
             j -= 1
             steps += 1
         return "none"
@@ -842,6 +844,8 @@ class Detector:
                     continue
                 if who in ("third", "second") or (spec.subject == "strict" and who == "none"):
                     status, why = "other", f"subject is {who if who != 'none' else 'unclear'}"
+                    if "unmasked" in contexts_in_message and spec.pool != "other":
+                        status, why = "self", "the writer says it is them"
             # negation
             if spec.negation == "check":
                 neg = self._negated(doc, sent_of, h)
@@ -881,7 +885,7 @@ class Detector:
                 status, why = "other", "hyperbole"
             if status == "self":
                 if self._in_sentence(marks, "hypothetical", h) and not self._in_sentence(
-                        marks, "disclosure", h):
+                        marks, "disclosure", h) and "unmasked" not in contexts_in_message:
                     status, why = "other", "hypothetical or a question"
                 elif spec.category != "danger_abuse" and self._report_before(doc, marks, h):
                     status, why = "other", "reported speech"
