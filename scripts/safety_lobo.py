@@ -4,7 +4,7 @@ For each chosen training batch: train the classifier on every other training fil
 its thresholds on the calibration sets exactly as the build does, then screen the held-out
 batch (patterns + classifier). Each batch was written by a different writer, so this asks
 how the screen does on a writer it has never seen. Used to compare model settings without
-touching ``holdout_v4.jsonl``.
+touching the blind ``holdout_*.jsonl`` sets.
 
     .venv/bin/python scripts/safety_lobo.py [--batches d,h,l,m,n,v,w,x,y] [--c 16]
 
