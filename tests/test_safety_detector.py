@@ -369,6 +369,24 @@ def test_rules_from_unseen_writers(text, level):
     ("in my head only the thought to throw me in front of a train", "crisis"),
     ("I want to go to bed and stay asleep forever", "crisis"),
     ("I could sleep forever after that night shift", "none"),
+    # fiction and media: a story's risk is not the writer's, unless the writer says it is theirs
+    ("In act one the uncle strangles the maid, gripping stuff", "none"),
+    ("the villain poisons his brother in the finale", "none"),
+    ("listening to a sad song about a boy who wants to die, it's beautiful", "none"),
+    ("that film was heavy, and honestly I want to die too", "crisis"),
+    ("studying a set text where the father is violent", "none"),
+    ("the documentary made me see that my partner is violent", "crisis"),
+    # the role-play's own characters are not fiction to set aside
+    ("in the role-play my character says he wants to die but that's really me", "crisis"),
+    # a joke declared anywhere in the message; "not a joke" is serious
+    ("My brother ate my birthday cake, I will kill him. Only joking, he's lovely", "none"),
+    ("I will kill him for what he did. It's not a joke.", "crisis"),
+    ("I'm going to hurt her, and I'm not being dramatic", "crisis"),
+    # hiding as withdrawal, not from danger
+    ("been hiding in my bedroom all weekend watching films", "none"),
+    ("hiding in my bedroom, he's kicking the door in", "crisis"),
+    # "if the printers / the builders mess up again": exasperation with a thing
+    ("if the builders mess up the tiles again I'll murder someone", "none"),
 ])
 def test_rules_from_more_writers(text, level):
     decided = detector().decide(text)

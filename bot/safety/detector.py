@@ -783,6 +783,10 @@ class Detector:
             steps += 1
         return "none"
 
+    def _first_person_in_sentence(self, doc: Doc, sent_of: list[int], hit: Hit) -> bool:
+        sent = sent_of[hit.start]
+        return any(t.lower_ in self.words.first for t in doc if sent_of[t.i] == sent)
+
     def _in_sentence(self, marks: dict, effect: str, hit: Hit) -> bool:
         return any(s == -1 or (c == hit.chunk and s == hit.sent)
                    for c, s, _, _ in marks.get(effect, ()))
@@ -863,8 +867,11 @@ class Detector:
                 h.status, h.why = "dropped", "someone's past death"
                 judged.hits.append(h)
                 continue
-            # a mention in talk about a topic (a course, a charity, a film): not a person
-            if status == "other" and self._in_sentence(marks, "topic", h):
+            # a mention in talk about a topic (a course, a charity, a film): not a person; in a
+            # sentence with no first-person word at all, not even a danger or a threat ("reading
+            # a book where the stepdad is abusive")
+            if self._in_sentence(marks, "topic", h) and (
+                    status == "other" or not self._first_person_in_sentence(doc, sent_of, h)):
                 h.status, h.why = "dropped", "a topic, not a person"
                 judged.hits.append(h)
                 continue
@@ -887,7 +894,8 @@ class Detector:
                 if self._in_sentence(marks, "hypothetical", h) and not self._in_sentence(
                         marks, "disclosure", h) and "unmasked" not in contexts_in_message:
                     status, why = "other", "hypothetical or a question"
-                elif spec.category != "danger_abuse" and self._report_before(doc, marks, h):
+                elif spec.category != "danger_abuse" and self._report_before(doc, marks, h) \
+                        and "unmasked" not in contexts_in_message:
                     status, why = "other", "reported speech"
                 elif self._in_clause(doc, marks, "past", h) and (
                         "resolved" in contexts_in_message
