@@ -26,7 +26,8 @@ from sklearn.metrics import roc_auc_score
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.safety.detector import route_of  # noqa: E402
-from bot.safety.model import (CALIBRATION_FILES, RiskClassifier, choose_thresholds,  # noqa: E402
+from bot.safety.model import (CALIBRATION_FILES, MAX_FPR, RiskClassifier,  # noqa: E402
+                              choose_thresholds,
                               decide_all, everyday_rows, read_rows, training_files)
 
 REALISTIC = "d,h,l,m,n,v,w,x,y"  # the batches written like real use rather than themed
@@ -40,6 +41,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--batches", default=REALISTIC, help="comma-separated batch letters, or 'all'")
     ap.add_argument("--c", type=float, default=16.0, help="inverse regularisation strength")
+    ap.add_argument("--max-fpr", default=str(MAX_FPR),
+                    help="false-positive budget(s) on the calibration sets when choosing "
+                    "thresholds, comma-separated; each is reported (one fit per batch)")
     ap.add_argument("--everyday", action="store_true",
                     help="also train on everyday practice talk as none lines (model.everyday_rows)")
     ap.add_argument("--errors", type=Path, help="write each held-out miss and false alarm here "
@@ -65,31 +69,36 @@ def main(argv: list[str] | None = None) -> int:
     def probs(clf: RiskClassifier, rows: list[dict]) -> list[dict[str, float]]:
         return clf.proba([r["text"] for r in rows], [decided[r["text"]]["judged"] for r in rows])
 
-    pooled: list[tuple[str, bool, bool, float]] = []
+    budgets = [float(b) for b in args.max_fpr.split(",")]
+    pooled: dict[float, list[tuple[str, bool, bool, float]]] = {b: [] for b in budgets}
     errors: list[dict] = []
     for name in wanted:
         started = time.perf_counter()
         clf = fit([r for b, rows in batches.items() if b != name for r in rows])
-        clf.thresholds, _ = choose_thresholds(
-            calibration, probs(clf, calibration),
-            [route_of(decided[r["text"]]) for r in calibration],
-            [decided[r["text"]]["label"] for r in calibration])
+        calibration_probs = probs(clf, calibration)
         rows = batches[name]
-        result = []
-        for row, p in zip(rows, probs(clf, rows)):
-            d = decided[row["text"]]
-            route = route_of(d)
-            raised = clf.upgrade(row["text"], route, d["judged"])  # as bot.safety.screen does
-            level = raised[0] if raised else d["label"]
-            result.append((row["level"], level == "crisis", level != "none", p.get("crisis", 0.0)))
-            missed = row["level"] == "crisis" and level != "crisis"
-            false_alarm = row["level"] == "none" and level != "none"
-            if missed or false_alarm:
-                errors.append({"batch": name, "gold": row["level"], "got": level, "route": route,
-                               "p_crisis": round(p.get("crisis", 0.0), 3), "text": row["text"]})
-        pooled += result
-        report(name, result, f"{time.perf_counter() - started:.0f} s")
-    report("ALL", pooled, f"C={args.c}")
+        held_probs = probs(clf, rows)
+        for budget in budgets:
+            clf.thresholds, _ = choose_thresholds(
+                calibration, calibration_probs, [route_of(decided[r["text"]]) for r in calibration],
+                [decided[r["text"]]["label"] for r in calibration], budget)
+            result = []
+            for row, p in zip(rows, held_probs):
+                d = decided[row["text"]]
+                route = route_of(d)
+                raised = clf.upgrade(row["text"], route, d["judged"])  # as bot.safety.screen does
+                level = raised[0] if raised else d["label"]
+                result.append((row["level"], level == "crisis", level != "none", p.get("crisis", 0.0)))
+                missed = row["level"] == "crisis" and level != "crisis"
+                false_alarm = row["level"] == "none" and level != "none"
+                if budget == budgets[0] and (missed or false_alarm):
+                    errors.append({"batch": name, "gold": row["level"], "got": level, "route": route,
+                                   "p_crisis": round(p.get("crisis", 0.0), 3), "text": row["text"]})
+            pooled[budget] += result
+            report(name, result, f"max_fpr {budget}, thresholds {clf.thresholds}, "
+                   f"{time.perf_counter() - started:.0f} s")
+    for budget in budgets:
+        report("ALL", pooled[budget], f"C={args.c}, max_fpr {budget}")
     if args.errors:
         args.errors.write_text("".join(json.dumps(e) + "\n" for e in errors), encoding="utf-8")
     return 0

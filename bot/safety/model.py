@@ -235,7 +235,7 @@ def read_rows(paths: Optional[Sequence[Path]] = None) -> list[dict]:
 
 
 def choose_thresholds(rows: list[dict], probs: list[dict[str, float]], routes: list[str],
-                      base: list[str]) -> tuple[dict[str, float], dict]:
+                      base: list[str], max_fpr: float = MAX_FPR) -> tuple[dict[str, float], dict]:
     """Thresholds maximising crisis recall on the calibration lines while the whole screen's
     false-positive rate on their ``none`` lines stays within ``MAX_FPR``; among equals, the
     highest (most cautious) thresholds."""
@@ -256,7 +256,7 @@ def choose_thresholds(rows: list[dict], probs: list[dict[str, float]], routes: l
             for t_check in (1.01, *grid[grid >= t_open][::5]):
                 any_flag = flagged | pattern_flag | (open_ & (risk_p >= t_check))
                 fpr = float(any_flag[is_none].mean())
-                if fpr > MAX_FPR:
+                if fpr > max_fpr:
                     continue
                 score = (round(float(flagged[is_crisis].mean()), 6), -round(fpr, 6))
                 if score > best_score:
