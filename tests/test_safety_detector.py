@@ -256,7 +256,7 @@ def test_few_everyday_lines_reach_the_patterns():
 
 # Rules from the crisis lines the screen missed in the leave-one-batch-out check
 # (scripts/safety_lobo.py --errors), each in new words next to the harmless twin it must spare.
-@pytest.mark.parametrize("text, level", [
+UNSEEN_WRITERS = [
     # cutting with no object said; but not cutting back, down or costs
     ("it's got worse, I'm cutting nearly every night", "crisis"),
     ("I cut deeper than I meant to yesterday", "crisis"),
@@ -313,16 +313,9 @@ def test_few_everyday_lines_reach_the_patterns():
     ("I'm going to cut my dad out of my life", "none"),
     ("honestly I want to cut my sister's husband out of my life", "none"),
     ("I'm going to cut my wrists tonight", "crisis"),
-])
-def test_rules_from_unseen_writers(text, level):
-    # the rules are the patterns'; the classifier on top may raise a line, never lower it
-    decided = detector().decide(text)
-    assert decided["label"] == level, (text, decided["label"], decided["cues"], decided["notes"])
-    if level == "crisis":
-        assert screen(text).level == "crisis"
+]
 
-
-@pytest.mark.parametrize("text,level", [
+MORE_WRITERS = [
     # rules drawn from four more writers' batches (za-zd), each next to the twin it spares.
     # Leaving a job is not a goodbye note
     ("It's my last day at the council, help me say thanks to the team", "none"),
@@ -387,8 +380,12 @@ def test_rules_from_unseen_writers(text, level):
     ("hiding in my bedroom, he's kicking the door in", "crisis"),
     # "if the printers / the builders mess up again": exasperation with a thing
     ("if the builders mess up the tiles again I'll murder someone", "none"),
-])
-def test_rules_from_more_writers(text, level):
+]
+
+
+@pytest.mark.parametrize("text,level", UNSEEN_WRITERS + MORE_WRITERS)
+def test_rules_from_unseen_writers(text, level):
+    # the rules are the patterns'; the classifier on top may raise a line, never lower it
     decided = detector().decide(text)
     assert decided["label"] == level, (text, decided["label"], decided["cues"], decided["notes"])
     if level == "crisis":

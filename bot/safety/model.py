@@ -237,8 +237,9 @@ def read_rows(paths: Optional[Sequence[Path]] = None) -> list[dict]:
 def choose_thresholds(rows: list[dict], probs: list[dict[str, float]], routes: list[str],
                       base: list[str], max_fpr: float = MAX_FPR) -> tuple[dict[str, float], dict]:
     """Thresholds maximising crisis recall on the calibration lines while the whole screen's
-    false-positive rate on their ``none`` lines stays within ``MAX_FPR``; among equals, the
-    highest (most cautious) thresholds."""
+    false-positive rate on their ``none`` lines stays within ``max_fpr`` (the build uses
+    ``MAX_FPR``; ``scripts/safety_lobo.py`` compares others); among equals, the highest (most
+    cautious) thresholds."""
     gold = np.array([r["level"] for r in rows])
     route = np.array(routes)
     crisis_p = np.array([p.get("crisis", 0.0) for p in probs])
@@ -277,7 +278,7 @@ def build(out: Path = MODEL_FILE) -> dict:
     cache: dict[str, dict] = {}
     rows = safety + everyday_rows(cache)
     calibration = read_rows(CALIBRATION_FILES)
-    cache = decide_all([r["text"] for r in rows + calibration], cache)
+    decide_all([r["text"] for r in rows + calibration], cache)
     final = RiskClassifier().fit([r["text"] for r in rows], [r["level"] for r in rows],
                                  [r["category"] for r in rows],
                                  [cache[r["text"]]["judged"] for r in rows])
