@@ -63,6 +63,8 @@ CUE_EXAMPLES: dict[str, tuple[str, str]] = {
     "sui_goodbye_note": ("I've written a goodbye letter to my mum", "crisis"),
     "sui_goodbye_soft": ("I've said my goodbyes", "check_in"),
     "sui_gone": ("soon I'll be gone", "check_in"),
+    "sui_be_gone": ("I'll be gone by Friday, I can't do this anymore", "crisis"),
+    "sui_me_not_waking": ("the best thing for everyone is me not waking up tomorrow", "crisis"),
     "sui_giving_away": ("I've started giving away my belongings", "check_in"),
     "sui_farewell_signal": ("This is goodbye. Please forgive me.", "crisis"),
     "sui_mention": ("is suicide more common in winter?", "check_in"),
@@ -383,7 +385,65 @@ MORE_WRITERS = [
 ]
 
 
-@pytest.mark.parametrize("text,level", UNSEEN_WRITERS + MORE_WRITERS)
+NEW_VOICES = [
+    # rules drawn from five more writers' batches (ze-zi), each next to the twin it spares.
+    # a supply or a machine "keeps cutting" out; a person keeps cutting
+    ("the wifi keeps cutting and my call with Mum dropped twice", "none"),
+    ("I keep cutting and I can't stop", "crisis"),
+    # a break-up with someone named; ending it all with a method stays
+    ("Thinking of ending it with Priya, we want different things", "none"),
+    ("thinking of ending it all with the pills I've saved", "crisis"),
+    # a trip, a hospital stay or a hike sets "I won't be around" aside
+    ("I won't be around next week, I'm off to Lisbon for a hen do", "none"),
+    ("I won't be around next week. I've made my decision.", "crisis"),
+    ("I'll be gone all weekend, camping with the kids", "none"),
+    ("I'll be gone by Sunday. Look after Mum for me.", "crisis"),
+    # "gonna die if" a team loses; overdosing on snacks; "murder him in FIFA"
+    ("I'm literally going to die if United lose this derby", "none"),
+    ("I overdosed on mince pies at the office party", "none"),
+    ("I'm going to murder him in FIFA tonight", "none"),
+    # disappearing to somewhere, running suicides in training, a hangover
+    ("I just want to disappear to Nan's cottage for the summer", "none"),
+    ("our coach made us run suicides until someone was sick", "none"),
+    ("please let me not wake up with a hangover tomorrow", "none"),
+    ("I hope I don't wake up tomorrow", "crisis"),
+    # a hosepipe for the car or the garden is not a method; at the exhaust it is
+    ("got the hosepipe out, washing the car before Mum visits", "none"),
+    ("I've bought gaffer tape and a hosepipe for the car exhaust", "crisis"),
+    # leaving life as a shift, a chat or a login
+    ("I'm clocking out of life after my last exam", "crisis"),
+    ("signing off for good. thanks for trying x", "crisis"),
+    ("I'm logging off for good - from socials, it's making me miserable", "none"),
+    # worth more dead, no reason left, cannot picture being alive
+    ("honestly I'm worth more dead, the life insurance would clear everything", "crisis"),
+    ("there's no reason left to stay alive now she's gone", "crisis"),
+    ("I can't picture myself alive by next summer", "crisis"),
+    ("the best thing for them is me not being around anymore", "crisis"),
+    # methods without the word: stood on an overpass, a train, bleach, tablets ready
+    ("I've been stood on the flyover for an hour", "crisis"),
+    ("thought about stepping in front of the 6:15 express", "crisis"),
+    ("Got the tablets ready for Friday night", "crisis"),
+    ("I keep thinking about drinking the bleach under the sink", "crisis"),
+    ("I've saved enough of her insulin for both of us", "crisis"),
+    ("I keep fantasising about suffocating him in his sleep", "crisis"),
+    ("I'm going to burn his flat down while he's in it", "crisis"),
+    # "more use to them" is not the past tense of "use to"
+    ("I'd be more use to them dead", "crisis"),
+    # idioms: kicked into next week, a social life that is over, hiding money
+    ("the cow kicked me into next week, I'm black and blue", "none"),
+    ("my social life is over until the exams are done", "none"),
+    ("my brother thinks I'm hiding money from Dad's estate", "none"),
+    ("I'm hiding in the bathroom, he's kicking the door", "crisis"),
+    # a figure of speech declared in brackets; "not metaphorically" stays serious
+    ("this dissertation makes me want to die (metaphorically, I'm fine)", "none"),
+    ("I want to die, and not metaphorically", "crisis"),
+    # second-language present tense for past
+    ("my husband take my passport and my bank card, I cannot go out", "crisis"),
+    ("i want to close my eyes forever, this is truly what i want", "crisis"),
+]
+
+
+@pytest.mark.parametrize("text,level", UNSEEN_WRITERS + MORE_WRITERS + NEW_VOICES)
 def test_rules_from_unseen_writers(text, level):
     # the rules are the patterns'; the classifier on top may raise a line, never lower it
     decided = detector().decide(text)

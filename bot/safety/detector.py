@@ -32,7 +32,8 @@ How a message is decided
    add up to 1). A category reaching 1 makes the message a crisis; any remaining cue makes it
    a check-in.
 
-Cue guards in patterns.yml: ``unless_prev`` / ``unless_next`` reject a hit by its neighbours,
+Cue guards in patterns.yml: ``unless_prev`` / ``unless_next`` reject a hit by its neighbours
+(in ``unless_next``, ``^name`` stands for a capitalised word: "ending it with Marcus"),
 ``next_in`` requires one of the listed followers (``$``: end of text or of the sentence),
 ``guard_her`` rejects "hurt her feelings", ``requires`` needs a context effect somewhere in
 the message (e.g. grief for "I just want to be with him"), ``unless_context`` drops the cue when
@@ -58,7 +59,7 @@ import yaml
 from bot.nlp import pipeline  # first: it imports spaCy without the TensorFlow probe
 from bot.results import Cue
 from spacy.matcher import Matcher, PhraseMatcher  # noqa: I001
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 PATTERNS_FILE = Path(__file__).with_name("patterns.yml")
 
@@ -621,8 +622,8 @@ class Detector:
         if spec.unless_prev and start > 0 and doc[start - 1].lower_ in spec.unless_prev:
             return False
         for seq in spec.unless_next:
-            following = [t.lower_ for t in doc[end:end + len(seq)] if not t.is_space]
-            if tuple(following[:len(seq)]) == seq:
+            following = [t for t in doc[end:end + len(seq)] if not t.is_space][:len(seq)]
+            if len(following) == len(seq) and all(_token_is(t, want) for t, want in zip(following, seq)):
                 return False
         if spec.guard_her and doc[end - 1].lower_ == "her" and end < len(doc):
             nxt = doc[end]
@@ -978,6 +979,14 @@ _PREPOSITIONS = frozenset({"of", "for", "with", "about", "on", "in", "at", "to",
 # "not be / exist / live / wake" inside a hit: the wish not to be, see ``_negated``
 _NEGATED_BEING = frozenset({"be", "being", "exist", "existing", "alive", "live", "living",
                             "wake", "waking"})
+
+
+def _token_is(token: Token, want: str) -> bool:
+    """A guard's token: a word (lower-cased), or ``^name`` for a capitalised word other than
+    "I" ("ending it with Marcus")."""
+    if want == "^name":
+        return token.is_alpha and token.text[:1].isupper() and token.text != "I"
+    return token.lower_ == want
 
 
 def _covers(outer: Hit, inner: Hit) -> bool:
