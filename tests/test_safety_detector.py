@@ -440,6 +440,14 @@ NEW_VOICES = [
     # second-language present tense for past
     ("my husband take my passport and my bank card, I cannot go out", "crisis"),
     ("i want to close my eyes forever, this is truly what i want", "crisis"),
+    # faith, chronic illness and recovery voices (zj), scene replies (zk)
+    ("I think the Lord should just take me now, I'm no use to anyone", "crisis"),
+    ("a sleep that never ends sounds like heaven right now", "crisis"),
+    ("there's nothing left to stick around for since the diagnosis", "crisis"),
+    ("since Chris died I just want to go where Chris is", "crisis"),
+    ("relapsed on the biscuits again, diet starts Monday", "none"),
+    ("I'd rather die than present the quarterly figures", "none"),
+    ("I'd rather die than live like this", "crisis"),
 ]
 
 
