@@ -26,7 +26,8 @@ from sklearn.metrics import roc_auc_score
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.safety.detector import route_of  # noqa: E402
-from bot.safety.model import (CALIBRATION_FILES, MAX_FPR, RiskClassifier,  # noqa: E402
+from bot.safety.model import (CALIBRATION_FILES, MAX_FPR, MIN_THRESHOLD,  # noqa: E402
+                              RiskClassifier,
                               choose_thresholds,
                               decide_all, everyday_rows, read_rows, training_files)
 
@@ -44,6 +45,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--max-fpr", default=str(MAX_FPR),
                     help="false-positive budget(s) on the calibration sets when choosing "
                     "thresholds, comma-separated; each is reported (one fit per batch)")
+    ap.add_argument("--open-none-weight", type=float, default=1.0,
+                    help="sample weight of none lines with no pattern cue (variant)")
+    ap.add_argument("--min-threshold", type=float, default=MIN_THRESHOLD,
+                    help="lowest threshold the calibration may choose (variant)")
     ap.add_argument("--everyday", action="store_true",
                     help="also train on everyday practice talk as none lines (model.everyday_rows)")
     ap.add_argument("--errors", type=Path, help="write each held-out miss and false alarm here "
@@ -62,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     wanted = list(batches) if args.batches == "all" else args.batches.split(",")
 
     def fit(rows: list[dict]) -> RiskClassifier:
-        return RiskClassifier(c=args.c).fit(
+        return RiskClassifier(c=args.c, open_none_weight=args.open_none_weight).fit(
             [r["text"] for r in rows], [r["level"] for r in rows], [r["category"] for r in rows],
             [decided[r["text"]]["judged"] for r in rows])
 
@@ -81,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         for budget in budgets:
             clf.thresholds, _ = choose_thresholds(
                 calibration, calibration_probs, [route_of(decided[r["text"]]) for r in calibration],
-                [decided[r["text"]]["label"] for r in calibration], budget)
+                [decided[r["text"]]["label"] for r in calibration], budget, args.min_threshold)
             result = []
             for row, p in zip(rows, held_probs):
                 d = decided[row["text"]]

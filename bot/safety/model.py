@@ -17,7 +17,7 @@ A message is scored whole: scoring each sentence and keeping the riskiest was tr
 gave more false alarms at the same recall (out of fold, 3,650 lines).
 
 Its thresholds are set on calibration sets that it never trains on (``CALIBRATION_FILES``:
-``eval.jsonl`` and three former holdouts, 1,650 lines): the most cautious ones that give the
+``eval.jsonl`` and four former holdouts, 2,100 lines): the most cautious ones that give the
 highest crisis recall there while the whole screen's false-positive rate on their ``none``
 lines stays within ``MAX_FPR``. They were first chosen out of fold on the training lines, but
 those are written to be hard (near-identical crisis and harmless pairs, far denser than in
@@ -55,7 +55,8 @@ MODEL_FILE = MODEL_DIR / "classifier.joblib"
 LEVELS = ("crisis", "check_in", "none")
 CATEGORIES = ("suicide", "self_harm", "harm_others", "danger_abuse")
 CALIBRATION_FILES = (DATA_DIR / "eval.jsonl", DATA_DIR / "calibration_v2.jsonl",
-                     DATA_DIR / "calibration_v3.jsonl", DATA_DIR / "calibration_v4.jsonl")
+                     DATA_DIR / "calibration_v3.jsonl", DATA_DIR / "calibration_v4.jsonl",
+                     DATA_DIR / "calibration_v5.jsonl")
 MAX_FPR = 0.025  # on the calibration sets' none lines, for the whole screen (target: 0.03)
 MIN_THRESHOLD = 0.5
 SEED = 13
@@ -90,7 +91,10 @@ def features_of(judged: Judged) -> dict[str, float]:
 
 
 class RiskClassifier:
-    def __init__(self, c: float = 16.0) -> None:
+    def __init__(self, c: float = 16.0, open_none_weight: float = 1.0) -> None:
+        """``open_none_weight``: the training weight of harmless lines no pattern cue touches
+        (1 in the build; ``scripts/safety_lobo.py --open-none-weight`` compares others)."""
+        self.open_none_weight = open_none_weight
         self.words = TfidfVectorizer(ngram_range=(1, 3), sublinear_tf=True, min_df=1,
                                      token_pattern=r"(?u)\b\w[\w']*\b")
         self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
@@ -117,9 +121,13 @@ class RiskClassifier:
     def fit(self, texts: Sequence[str], levels: Sequence[str], categories: Sequence[str],
             judged: Optional[Sequence[Judged]] = None) -> "RiskClassifier":
         """``judged``: the pattern engine's work on these very texts, if already done."""
-        x = self._x(texts, fit=True,
-                    feats=None if judged is None else [features_of(j) for j in judged])
-        self.level.fit(x, list(levels))
+        feats = [features_of(j) for j in judged] if judged is not None else [cue_features(t) for t in texts]
+        x = self._x(texts, fit=True, feats=feats)
+        weight = getattr(self, "open_none_weight", 1.0)
+        sample_weight = None if weight == 1.0 else np.array(
+            [weight if lv == "none" and not any(k.startswith("cue=") for k in f) else 1.0
+             for lv, f in zip(levels, feats)])
+        self.level.fit(x, list(levels), sample_weight=sample_weight)
         risky = [i for i, lv in enumerate(levels) if lv != "none" and categories[i] in CATEGORIES]
         self.category.fit(x[risky], [categories[i] for i in risky])
         return self
@@ -235,7 +243,8 @@ def read_rows(paths: Optional[Sequence[Path]] = None) -> list[dict]:
 
 
 def choose_thresholds(rows: list[dict], probs: list[dict[str, float]], routes: list[str],
-                      base: list[str], max_fpr: float = MAX_FPR) -> tuple[dict[str, float], dict]:
+                      base: list[str], max_fpr: float = MAX_FPR,
+                      min_threshold: float = MIN_THRESHOLD) -> tuple[dict[str, float], dict]:
     """Thresholds maximising crisis recall on the calibration lines while the whole screen's
     false-positive rate on their ``none`` lines stays within ``max_fpr`` (the build uses
     ``MAX_FPR``; ``scripts/safety_lobo.py`` compares others); among equals, the highest (most
@@ -249,7 +258,7 @@ def choose_thresholds(rows: list[dict], probs: list[dict[str, float]], routes: l
     pattern_crisis = route == "crisis"
     pattern_flag = pattern_crisis | (np.array(base) != "none")
     open_, guarded = (route == "open") & ~blocked, (route == "guarded") & ~blocked
-    grid = np.round(np.arange(0.99, MIN_THRESHOLD - 1e-9, -0.01), 3)  # cautious first
+    grid = np.round(np.arange(0.99, min_threshold - 1e-9, -0.01), 3)  # cautious first
     best, best_score = {"open_crisis": 1.0, "open_check_in": 1.01, "guarded_crisis": 1.0}, (-1.0, 0.0)
     for t_open in grid:
         for t_guard in grid[grid >= t_open]:
