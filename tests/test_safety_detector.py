@@ -448,6 +448,12 @@ NEW_VOICES = [
     ("relapsed on the biscuits again, diet starts Monday", "none"),
     ("I'd rather die than present the quarterly figures", "none"),
     ("I'd rather die than live like this", "crisis"),
+    # metaphors and plain practice talk (zl, zm)
+    ("consider this my resignation from life, effective Friday", "crisis"),
+    ("I'm going off the top of the multi-storey after work", "crisis"),
+    ("honestly I just want to kick the bucket and be done", "crisis"),
+    ("I'd love to see Japan before I kick the bucket", "none"),
+    ("thinking of jumping ship to a start-up, the pay's better", "none"),
 ]
 
 
