@@ -123,7 +123,7 @@ class RiskClassifier:
         """``judged``: the pattern engine's work on these very texts, if already done."""
         feats = [features_of(j) for j in judged] if judged is not None else [cue_features(t) for t in texts]
         x = self._x(texts, fit=True, feats=feats)
-        weight = getattr(self, "open_none_weight", 1.0)
+        weight = self.open_none_weight
         sample_weight = None if weight == 1.0 else np.array(
             [weight if lv == "none" and not any(k.startswith("cue=") for k in f) else 1.0
              for lv, f in zip(levels, feats)])
