@@ -73,9 +73,10 @@ eval-safety: $(SAFETY)
 	$(PY) -m bot.safety.evaluate --file data/safety/calibration_v3.jsonl
 	$(PY) -m bot.safety.evaluate --file data/safety/calibration_v4.jsonl
 	$(PY) -m bot.safety.evaluate --file data/safety/calibration_v5.jsonl
-	$(PY) -m bot.safety.evaluate --file data/safety/holdout_v6.jsonl
+	$(PY) -m bot.safety.evaluate --file data/safety/calibration_v6.jsonl
 	$(PY) -m bot.safety.evaluate --file data/safety/holdout_v7.jsonl
 	$(PY) -m bot.safety.evaluate --file data/safety/holdout_v8.jsonl
+	$(PY) -m bot.safety.evaluate --file data/safety/holdout_v9.jsonl
 
 rasa-test: $(MODEL)
 	$(RASA) test core --stories tests/test_stories.yml --model $(MODEL) --out results/core --fail-on-prediction-errors

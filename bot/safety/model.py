@@ -17,7 +17,7 @@ A message is scored whole: scoring each sentence and keeping the riskiest was tr
 gave more false alarms at the same recall (out of fold, 3,650 lines).
 
 Its thresholds are set on calibration sets that it never trains on (``CALIBRATION_FILES``:
-``eval.jsonl`` and four former holdouts, 2,100 lines): the most cautious ones that give the
+``eval.jsonl`` and five former holdouts, 2,550 lines): the most cautious ones that give the
 highest crisis recall there while the whole screen's false-positive rate on their ``none``
 lines stays within ``MAX_FPR``. They were first chosen out of fold on the training lines, but
 those are written to be hard (near-identical crisis and harmless pairs, far denser than in
@@ -56,7 +56,7 @@ LEVELS = ("crisis", "check_in", "none")
 CATEGORIES = ("suicide", "self_harm", "harm_others", "danger_abuse")
 CALIBRATION_FILES = (DATA_DIR / "eval.jsonl", DATA_DIR / "calibration_v2.jsonl",
                      DATA_DIR / "calibration_v3.jsonl", DATA_DIR / "calibration_v4.jsonl",
-                     DATA_DIR / "calibration_v5.jsonl")
+                     DATA_DIR / "calibration_v5.jsonl", DATA_DIR / "calibration_v6.jsonl")
 MAX_FPR = 0.025  # on the calibration sets' none lines, for the whole screen (target: 0.03)
 MIN_THRESHOLD = 0.5
 SEED = 13
