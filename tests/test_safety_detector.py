@@ -64,6 +64,7 @@ CUE_EXAMPLES: dict[str, tuple[str, str]] = {
     "sui_goodbye_soft": ("I've said my goodbyes", "check_in"),
     "sui_gone": ("soon I'll be gone", "check_in"),
     "sui_be_gone": ("I'll be gone by Friday, I can't do this anymore", "crisis"),
+    "sui_voice_command": ("there's a voice in my head telling me to do it tonight", "crisis"),
     "sui_me_not_waking": ("the best thing for everyone is me not waking up tomorrow", "crisis"),
     "sui_giving_away": ("I've started giving away my belongings", "check_in"),
     "sui_farewell_signal": ("This is goodbye. Please forgive me.", "crisis"),
@@ -456,8 +457,45 @@ NEW_VOICES = [
     ("thinking of jumping ship to a start-up, the pay's better", "none"),
 ]
 
+# Rules from the low-mood, phone-typed, household, scene and life-event batches (zn to zr)
+LOW_DAYS = [
+    ("honestly I hate being alive, every single morning", "crisis"),
+    ("I'm sick of fighting to stay alive, it's too much work", "crisis"),
+    ("I hate living in a flat with no garden", "none"),
+    ("he squeezed my throat against the fridge last night", "crisis"),
+    ("my sister grabbed my neck in the kitchen when I said no", "crisis"),
+    ("spent the evening googling the highest bridge in the county", "crisis"),
+    ("the voices keep telling me to jump off it", "crisis"),
+    ("my coach's voice is always telling me to jump higher", "none"),
+    # a sentence that drops its "I" is the writer's; a question is not
+    ("relapsed on self-harm last night, four months gone", "crisis"),
+    ("started hurting myself again since the tribunal", "crisis"),
+    ("Can self-harm scars fade with time?", "check_in"),
+    # a conditional threat with a plan behind it is a threat; a what-if is a thought
+    ("if he comes near my kids again I'll stab him. I've thought it through", "crisis"),
+    ("what if I just stabbed him with the bread knife? why does my brain go there", "check_in"),
+    # goodbyes, plans and grief
+    ("the notes are in the drawer for after.", "crisis"),
+    ("i've written the note. i'm just sat with it", "crisis"),
+    ("I've got a plan and a date now", "crisis"),
+    ("how long would it take to bleed out", "crisis"),
+    ("cancelled my gym, I won't be around to need it anyway", "crisis"),
+    ("since my wife died I keep thinking about joining her", "crisis"),
+    ("after Mum died I thought about joining her, but those thoughts went years ago", "check_in"),
+    ("I'm done with being here.", "crisis"),
+    ("I'm done with being here at this firm, I've handed in my notice", "none"),
+    ("me I wan die, I no fit again", "crisis"),
+    ("I'm going to ram my van into him when he leaves the yard", "crisis"),
+    # a denial explained by something else ("since" dates the tiredness, not the harm)
+    ("I'm not hurting myself, just worn out since the baby came", "none"),
+    ("the soap storyline where the son self-harms was so well done", "none"),
+    # not a life: one job, a duvet
+    ("the band would be better off without me on drums", "none"),
+    ("I want to disappear under the duvet until Monday", "none"),
+]
 
-@pytest.mark.parametrize("text,level", UNSEEN_WRITERS + MORE_WRITERS + NEW_VOICES)
+
+@pytest.mark.parametrize("text,level", UNSEEN_WRITERS + MORE_WRITERS + NEW_VOICES + LOW_DAYS)
 def test_rules_from_unseen_writers(text, level):
     # the rules are the patterns'; the classifier on top may raise a line, never lower it
     decided = detector().decide(text)

@@ -177,6 +177,8 @@ class Words:
     aux_after_s: frozenset[str]
     after_her_ok: frozenset[str]
     contrast: frozenset[str]
+    pro_drop_skip: frozenset[str]
+    pro_drop_verbs: frozenset[str]
 
 
 def _as_words(value: Any, where: str) -> list[str]:
@@ -451,6 +453,8 @@ class Detector:
             aux_after_s=w("aux_after_s"),
             after_her_ok=w("after_her_ok"),
             contrast=w("contrast"),
+            pro_drop_skip=w("pro_drop_skip"),
+            pro_drop_verbs=w("pro_drop_verbs"),
         )
 
     def _add_patterns(self, key: str, entry: dict, matcher: Optional[Matcher] = None) -> None:
@@ -732,6 +736,13 @@ class Detector:
     def _negation_is_history(self, doc: Doc, sent_of: list[int], hit: Hit, neg: int) -> bool:
         w = self.words
         sent = [t for t in doc if sent_of[t.i] == sent_of[hit.start]]
+        # an explanation after the denial is about something else: "I'm not hurting
+        # myself, just tired since the move" (its "since" dates the tiredness)
+        for k, t in enumerate(sent):
+            if t.i >= hit.end and t.lower_ in ("just", "only") and k > 0 \
+                    and sent[k - 1].lower_ in w.clause_breaks:
+                sent = sent[:k]
+                break
         lowers = [t.lower_ for t in sent]
         if doc[neg].lower_ in w.negation_history or (
                 neg > 0 and doc[neg - 1].lower_ in w.negation_history):
@@ -782,7 +793,24 @@ class Detector:
                 return "third"
             j -= 1
             steps += 1
-        return "none"
+        return "first" if self._pro_drop(doc, sent_of, hit) else "none"
+
+    @staticmethod
+    def _asks(doc: Doc, sent_of: list[int], hit: Hit) -> bool:
+        """The hit's sentence is a question or a what-if ("what if I just stabbed him?")."""
+        sent = [t.lower_ for t in doc if sent_of[t.i] == sent_of[hit.start]]
+        return "?" in sent or any(a == "what" and b == "if" for a, b in zip(sent, sent[1:]))
+
+    def _pro_drop(self, doc: Doc, sent_of: list[int], hit: Hit) -> bool:
+        """A sentence that opens on a verb with its "I" left out, as chat does ("Started
+        self-harming again", "relapsed last night"): the writer is the subject."""
+        w = self.words
+        j = hit.start
+        while j > 0 and sent_of[j - 1] == sent_of[hit.start]:
+            j -= 1
+        while j < hit.start and doc[j].lower_ in w.pro_drop_skip:
+            j += 1
+        return j <= hit.start and doc[j].lower_ in w.pro_drop_verbs
 
     def _first_person_in_sentence(self, doc: Doc, sent_of: list[int], hit: Hit) -> bool:
         sent = sent_of[hit.start]
@@ -892,8 +920,12 @@ class Detector:
                     continue
                 status, why = "other", "hyperbole"
             if status == "self":
+                # a conditional threat with a serious marker ("if he touches her again I'll
+                # stab him. I'm not exaggerating") is a threat, not a what-if
                 if self._in_sentence(marks, "hypothetical", h) and not self._in_sentence(
-                        marks, "disclosure", h) and "unmasked" not in contexts_in_message:
+                        marks, "disclosure", h) and "unmasked" not in contexts_in_message \
+                        and not (spec.category == "harm_others" and any_serious
+                                 and not self._asks(doc, sent_of, h)):
                     status, why = "other", "hypothetical or a question"
                 elif spec.category != "danger_abuse" and self._report_before(doc, marks, h) \
                         and "unmasked" not in contexts_in_message:
