@@ -735,7 +735,7 @@ class Detector:
 
     def _negation_is_history(self, doc: Doc, sent_of: list[int], hit: Hit, neg: int) -> bool:
         w = self.words
-        sent = [t for t in doc if sent_of[t.i] == sent_of[hit.start]]
+        sent = _sentence_of(doc, sent_of, hit.start)
         # an explanation after the denial is about something else: "I'm not hurting
         # myself, just tired since the move" (its "since" dates the tiredness)
         for k, t in enumerate(sent):
@@ -798,7 +798,7 @@ class Detector:
     @staticmethod
     def _asks(doc: Doc, sent_of: list[int], hit: Hit) -> bool:
         """The hit's sentence is a question or a what-if ("what if I just stabbed him?")."""
-        sent = [t.lower_ for t in doc if sent_of[t.i] == sent_of[hit.start]]
+        sent = [t.lower_ for t in _sentence_of(doc, sent_of, hit.start)]
         return "?" in sent or any(a == "what" and b == "if" for a, b in zip(sent, sent[1:]))
 
     def _pro_drop(self, doc: Doc, sent_of: list[int], hit: Hit) -> bool:
@@ -813,8 +813,7 @@ class Detector:
         return j <= hit.start and doc[j].lower_ in w.pro_drop_verbs
 
     def _first_person_in_sentence(self, doc: Doc, sent_of: list[int], hit: Hit) -> bool:
-        sent = sent_of[hit.start]
-        return any(t.lower_ in self.words.first for t in doc if sent_of[t.i] == sent)
+        return any(t.lower_ in self.words.first for t in _sentence_of(doc, sent_of, hit.start))
 
     def _in_sentence(self, marks: dict, effect: str, hit: Hit) -> bool:
         return any(s == -1 or (c == hit.chunk and s == hit.sent)
@@ -1011,6 +1010,11 @@ _PREPOSITIONS = frozenset({"of", "for", "with", "about", "on", "in", "at", "to",
 # "not be / exist / live / wake" inside a hit: the wish not to be, see ``_negated``
 _NEGATED_BEING = frozenset({"be", "being", "exist", "existing", "alive", "live", "living",
                             "wake", "waking"})
+
+
+def _sentence_of(doc: Doc, sent_of: list[int], i: int) -> list[Token]:
+    """The tokens of the sentence that holds token ``i``."""
+    return [t for t in doc if sent_of[t.i] == sent_of[i]]
 
 
 def _token_is(token: Token, want: str) -> bool:
