@@ -805,9 +805,7 @@ class Detector:
         """A sentence that opens on a verb with its "I" left out, as chat does ("Started
         self-harming again", "relapsed last night"): the writer is the subject."""
         w = self.words
-        j = hit.start
-        while j > 0 and sent_of[j - 1] == sent_of[hit.start]:
-            j -= 1
+        j = _sentence_of(doc, sent_of, hit.start)[0].i
         while j < hit.start and doc[j].lower_ in w.pro_drop_skip:
             j += 1
         return j <= hit.start and doc[j].lower_ in w.pro_drop_verbs
