@@ -26,9 +26,10 @@ from sklearn.metrics import roc_auc_score
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.safety.detector import route_of  # noqa: E402
+from bot.safety.encoder import VectorCache  # noqa: E402
 from bot.safety.model import (CALIBRATION_FILES, MAX_FPR, MIN_THRESHOLD,  # noqa: E402
-                              RiskClassifier,
-                              choose_thresholds,
+                              VECTORS_DIR, RiskClassifier,
+                              RELATIONSHIP_ENDING, choose_thresholds,
                               decide_all, everyday_rows, read_rows, training_files)
 
 REALISTIC = "d,h,l,m,n,v,w,x,y"  # the batches written like real use rather than themed
@@ -65,14 +66,22 @@ def main(argv: list[str] | None = None) -> int:
     decide_all([r["text"] for rows in batches.values() for r in rows] + [r["text"] for r in calibration],
                decided)
     wanted = list(batches) if args.batches == "all" else args.batches.split(",")
+    cache = VectorCache(VECTORS_DIR)  # the build's sentence vectors; new lines are added
+    every = [r["text"] for rows in batches.values() for r in rows] + [r["text"] for r in calibration]
+    vector_of = dict(zip(every, cache.embed(every)))
+    cache.save()
+
+    def vectors(rows: list[dict]) -> np.ndarray:
+        return np.stack([vector_of[r["text"]] for r in rows])
 
     def fit(rows: list[dict]) -> RiskClassifier:
         return RiskClassifier(c=args.c, open_none_weight=args.open_none_weight).fit(
             [r["text"] for r in rows], [r["level"] for r in rows], [r["category"] for r in rows],
-            [decided[r["text"]]["judged"] for r in rows])
+            [decided[r["text"]]["judged"] for r in rows], vectors(rows))
 
     def probs(clf: RiskClassifier, rows: list[dict]) -> list[dict[str, float]]:
-        return clf.proba([r["text"] for r in rows], [decided[r["text"]]["judged"] for r in rows])
+        return clf.proba([r["text"] for r in rows], [decided[r["text"]]["judged"] for r in rows],
+                         vectors(rows))
 
     budgets = [float(b) for b in args.max_fpr.split(",")]
     pooled: dict[float, list[tuple[str, bool, bool, float]]] = {b: [] for b in budgets}
@@ -91,7 +100,9 @@ def main(argv: list[str] | None = None) -> int:
             for row, p in zip(rows, held_probs):
                 d = decided[row["text"]]
                 route = route_of(d)
-                raised = clf.upgrade(row["text"], route, d["judged"])  # as bot.safety.screen does
+                # as bot.safety.screen does, with the probabilities already computed
+                raised = (None if route == "crisis" or RELATIONSHIP_ENDING.search(row["text"])
+                          else clf.decide(route, p))
                 level = raised[0] if raised else d["label"]
                 result.append((row["level"], level == "crisis", level != "none", p.get("crisis", 0.0)))
                 missed = row["level"] == "crisis" and level != "crisis"
