@@ -18,7 +18,7 @@ training writers used; a small neural network over sentence vectors (``encoder.p
 all-MiniLM-L6-v2) also knows phrasings near them. The screen's probability is
 ``(1 - SEMANTIC_SHARE) * n-gram + SEMANTIC_SHARE * network``. Leave-one-batch-out on the five
 newest writers (2,972 lines; ``scripts/safety_lobo.py``) gave recall 0.971 and false-positive
-rate 0.040 with the network against 0.962 / 0.051 without it; the vectors appended to the
+rate 0.042 with the network against 0.962 / 0.051 without it; the vectors appended to the
 n-gram features instead, or a linear model over them, gave no gain.
 
 A message is scored whole: scoring each sentence and keeping the riskiest was tried and
