@@ -28,8 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bot.safety.detector import route_of  # noqa: E402
 from bot.safety.encoder import VectorCache  # noqa: E402
 from bot.safety.model import (CALIBRATION_FILES, MAX_FPR, MIN_THRESHOLD,  # noqa: E402
-                              VECTORS_DIR, RiskClassifier,
-                              RELATIONSHIP_ENDING, choose_thresholds,
+                              VECTORS_DIR, RiskClassifier, choose_thresholds,
                               decide_all, everyday_rows, read_rows, training_files)
 
 REALISTIC = "d,h,l,m,n,v,w,x,y"  # the batches written like real use rather than themed
@@ -100,9 +99,7 @@ def main(argv: list[str] | None = None) -> int:
             for row, p in zip(rows, held_probs):
                 d = decided[row["text"]]
                 route = route_of(d)
-                # as bot.safety.screen does, with the probabilities already computed
-                raised = (None if route == "crisis" or RELATIONSHIP_ENDING.search(row["text"])
-                          else clf.decide(route, p))
+                raised = clf.decide(row["text"], route, p)  # as the screen does
                 level = raised[0] if raised else d["label"]
                 result.append((row["level"], level == "crisis", level != "none", p.get("crisis", 0.0)))
                 missed = row["level"] == "crisis" and level != "crisis"

@@ -76,6 +76,41 @@ def test_vector_cache_embeds_each_text_once_and_survives_a_reload(tmp_path):
     assert np.allclose(again[0], first[1]) and np.allclose(again[1], first[0])
 
 
+def test_a_build_keeps_only_the_vectors_of_its_own_lines(tmp_path):
+    cache = VectorCache(tmp_path)
+    vectors = cache.embed(["kept", "removed from the data", "also kept"])
+    cache.save(keep=["also kept", "kept", "never embedded"])
+    reloaded = VectorCache(tmp_path)
+    assert len(reloaded.keys) == 2 and reloaded.vectors.shape == (2, DIM)
+    counting = CountingEncoder()
+    again = reloaded.embed(["kept", "also kept"], counting)
+    assert counting.seen == [] and np.allclose(again, vectors[[0, 2]])
+
+
+def test_the_encoder_folder_comes_from_the_environment(tmp_path):
+    import subprocess
+    import sys
+
+    script = ("from bot.safety.encoder import MODEL_DIR, SentenceEncoder, EncoderMissing\n"
+              "print(MODEL_DIR)\n"
+              "try:\n    SentenceEncoder()\nexcept EncoderMissing as e:\n    print('missing', e)\n")
+    env = {**__import__("os").environ, "COACH_ENCODER_DIR": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parents[1], check=True).stdout.splitlines()
+    assert out[0] == str(tmp_path)
+    assert out[1].startswith(f"missing {tmp_path / 'model.safetensors'} missing")
+
+
+def test_the_model_never_overrides_a_pattern_crisis_or_a_relationship_ending():
+    from bot.safety import model
+
+    clf = model.load()
+    sure = {"crisis": 1.0, "check_in": 0.0, "none": 0.0}
+    assert clf.decide("I'm going to stop eating until I'm gone", "open", sure) == ("crisis", 1.0)
+    assert clf.decide("I'm going to stop eating until I'm gone", "crisis", sure) is None
+    assert clf.decide("I want to end it with him tonight", "open", sure) is None
+
+
 def test_model_falls_back_to_ngrams_when_the_encoder_is_missing(monkeypatch, caplog):
     from bot.safety import model
 
@@ -84,7 +119,7 @@ def test_model_falls_back_to_ngrams_when_the_encoder_is_missing(monkeypatch, cap
     text = "I've sorted who gets the dog and cancelled my phone contract."
     with_vectors = clf.proba([text])[0]
 
-    def missing(texts, cache=None):
+    def missing(texts):
         raise EncoderMissing("gone")
 
     monkeypatch.setattr(model, "sentence_vectors", missing)

@@ -48,7 +48,7 @@ class EncoderMissing(RuntimeError):
 class SentenceEncoder:
     """``embed(texts)`` -> (n, 384) float32 unit vectors, as sentence-transformers gives."""
 
-    def __init__(self, model_dir: Path = MODEL_DIR, verify: bool = True) -> None:
+    def __init__(self, model_dir: Path = MODEL_DIR) -> None:
         from safetensors.numpy import load_file
         from tokenizers import Tokenizer
 
@@ -56,7 +56,7 @@ class SentenceEncoder:
             path = model_dir / name
             if not path.exists():
                 raise EncoderMissing(f"{path} missing: run scripts/setup.sh (or `make setup`)")
-            if verify and _sha256(path) != digest:
+            if _sha256(path) != digest:
                 raise EncoderMissing(f"{path} is not the pinned all-MiniLM-L6-v2 file")
         weights = model_dir / "model.safetensors"
         config = json.loads((model_dir / "config.json").read_text())
@@ -186,7 +186,13 @@ class VectorCache:
             self.vectors = np.concatenate([self.vectors, vecs])
         return self.vectors[[self.keys[k] for k in wanted]] if wanted else np.zeros((0, DIM), np.float32)
 
-    def save(self) -> None:
+    def save(self, keep: Optional[Sequence[str]] = None) -> None:
+        """Write the cache; with ``keep``, only those texts' vectors (a build keeps the lines
+        it trained and calibrated on, so vectors of removed lines do not pile up)."""
+        if keep is not None:
+            wanted = dict.fromkeys(k for k in map(self.key, keep) if k in self.keys)
+            self.vectors = self.vectors[[self.keys[k] for k in wanted]].reshape(-1, DIM)
+            self.keys = {k: i for i, k in enumerate(wanted)}
         self.folder.mkdir(parents=True, exist_ok=True)
         (self.folder / "keys.json").write_text(json.dumps(list(self.keys)))
         np.save(self.folder / "vectors.npy", self.vectors)

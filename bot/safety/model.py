@@ -170,8 +170,12 @@ class RiskClassifier:
         mixed = (1.0 - self.semantic_share) * rows + self.semantic_share * semantic[:, order]
         return [{str(k): float(v) for k, v in zip(self.level.classes_, row)} for row in mixed]
 
-    def decide(self, route: str, p: dict[str, float]) -> Optional[tuple[str, float]]:
-        """The level this model raises a message to on a route, or None."""
+    def decide(self, text: str, route: str, p: dict[str, float]) -> Optional[tuple[str, float]]:
+        """The level this model raises ``text`` to on its pattern route, given its level
+        probabilities ``p``; None if it does not. The model never speaks on a line the
+        patterns already call a crisis, nor on the end of a relationship."""
+        if route == "crisis" or RELATIONSHIP_ENDING.search(text):
+            return None
         t = self.thresholds
         crisis = p.get("crisis", 0.0)
         if route == "open":
@@ -188,17 +192,17 @@ class RiskClassifier:
         """(level, category, probability) if the model raises the message, else None.
         ``judged``: the pattern engine's work on this very text, to avoid doing it again."""
         if route == "crisis" or RELATIONSHIP_ENDING.search(text):
-            return None
+            return None  # decided before the model runs, to spare the work
         x = self._x([text], feats=[features_of(judged)] if judged is not None else None)
-        raised = self.decide(route, self._level_proba(x, [text])[0])
+        raised = self.decide(text, route, self._level_proba(x, [text])[0])
         if raised is None:
             return None
         return raised[0], str(self.category.predict(x)[0]), raised[1]
 
 
-def sentence_vectors(texts: Sequence[str], cache: Optional[VectorCache] = None) -> np.ndarray:
-    """The encoder's vectors for ``texts`` (through ``cache`` when given)."""
-    return cache.embed(texts) if cache is not None else encoder().embed(texts)
+def sentence_vectors(texts: Sequence[str]) -> np.ndarray:
+    """The encoder's vectors for ``texts`` (raises ``EncoderMissing`` without the weights)."""
+    return encoder().embed(texts)
 
 
 NLU_FILES = "data/nlu/*.yml"
@@ -324,7 +328,7 @@ def build(out: Path = MODEL_FILE) -> dict:
     known, embedding = len(vectors.keys), time.perf_counter()
     train_vectors = vectors.embed([r["text"] for r in rows])
     calibration_vectors = vectors.embed([r["text"] for r in calibration])
-    vectors.save()
+    vectors.save(keep=[r["text"] for r in rows + calibration])
     embedded = {"lines": len(vectors.keys) - known,
                 "seconds": round(time.perf_counter() - embedding, 1)}
     final = RiskClassifier().fit([r["text"] for r in rows], [r["level"] for r in rows],
