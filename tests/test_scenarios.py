@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -26,6 +27,23 @@ def test_scenario_validates_and_has_enough_lines(path):
     for label in STYLES:
         for band in ("calm", "tense", "heated"):
             assert len(getattr(scenario.replies[label], band)) >= 2
+
+
+WEEKDAY = re.compile(r"\b(mon|tues|wednes|thurs|fri|satur|sun)days?\b", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("path", SCENARIO_FILES, ids=lambda p: p.stem)
+def test_a_move_reply_names_no_day_the_user_may_not_have_said(path):
+    """A move fires on any of its phrases, so a reply may name a day of the week only if
+    every phrase does, or the setup already made it common ground ("take over cooking" must
+    not be answered with "Tuesdays and Thursdays?")."""
+    scenario = load_scenario(path)
+    known = {d.lower() for d in WEEKDAY.findall(scenario.setup)}
+    for move in scenario.moves:
+        if not all(WEEKDAY.search(p) for p in move.phrases):
+            named = [line for line in move.reply
+                     if {d.lower() for d in WEEKDAY.findall(line)} - known]
+            assert not named, f"{move.id}: {named}"
 
 
 def test_library_covers_the_four_problem_areas():
