@@ -168,6 +168,7 @@ class Words:
     negation_history_phrases: tuple[tuple[str, ...], ...]
     negation_window: int
     clause_breaks: frozenset[str]
+    explanation_openers: frozenset[str]
     report_breaks: frozenset[str]
     first: frozenset[str]
     third: frozenset[str]
@@ -444,6 +445,7 @@ class Detector:
             negation_history_phrases=phrases("negation_history_phrases"),
             negation_window=int(rules.get("negation_window", 4)),
             clause_breaks=w("clause_breaks"),
+            explanation_openers=w("explanation_openers"),
             report_breaks=w("report_breaks"),
             first=w("subject_first"),
             third=w("subject_third"),
@@ -736,10 +738,9 @@ class Detector:
     def _negation_is_history(self, doc: Doc, sent_of: list[int], hit: Hit, neg: int) -> bool:
         w = self.words
         sent = _sentence_of(doc, sent_of, hit.start)
-        # an explanation after the denial is about something else: "I'm not hurting
-        # myself, just tired since the move" (its "since" dates the tiredness)
+        # an explanation after the denial is about something else (words: explanation_openers)
         for k, t in enumerate(sent):
-            if t.i >= hit.end and t.lower_ in ("just", "only") and k > 0 \
+            if t.i >= hit.end and t.lower_ in w.explanation_openers and k > 0 \
                     and sent[k - 1].lower_ in w.clause_breaks:
                 sent = sent[:k]
                 break
