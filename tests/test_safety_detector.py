@@ -675,6 +675,27 @@ def test_threshold_search_agrees_with_the_run_time_rule():
     none = [lv for lv, r in zip(levels, rows) if r["level"] == "none"]
     assert round(crisis.count("crisis") / len(crisis), 4) == info["calibration_recall"]
     assert round(sum(lv != "none" for lv in none) / len(none), 4) == info["calibration_fpr"]
+    check = [lv for lv, r in zip(levels, rows) if r["level"] == "check_in"]
+    assert round(sum(lv != "none" for lv in check) / len(check), 4) == \
+        info["calibration_check_in_covered"]
+
+
+def test_the_check_in_threshold_adds_no_false_alarm():
+    from bot.safety.model import choose_thresholds
+
+    # open-route lines: crisis probability, check-in probability, gold level
+    lines = [(0.9, 0.05, "crisis"), (0.7, 0.2, "crisis"), (0.1, 0.85, "check_in"),
+             (0.2, 0.6, "check_in"), (0.05, 0.4, "check_in"), (0.3, 0.4, "none"),
+             (0.1, 0.1, "none"), (0.0, 0.05, "none")]
+    rows = [{"text": f"line {i}", "level": gold} for i, (_, _, gold) in enumerate(lines)]
+    probs = [{"crisis": c, "check_in": k, "none": 1 - c - k} for c, k, _ in lines]
+    thresholds, stats = choose_thresholds(rows, probs, ["open"] * len(rows), ["none"] * len(rows),
+                                          max_fpr=0.0)
+    assert thresholds["open_crisis"] == 0.7 and stats["calibration_recall"] == 1.0
+    # 0.8 gives two of three check-in lines a check-in; 0.7 would flag the none line (0.3+0.4)
+    assert thresholds["open_check_in"] == 0.8
+    assert stats["calibration_check_in_covered"] == round(2 / 3, 4)
+    assert stats["calibration_fpr"] == 0.0
 
 
 def test_no_training_line_repeats_a_calibration_or_holdout_line():

@@ -27,7 +27,9 @@ gave more false alarms at the same recall (out of fold, 3,650 lines).
 Its thresholds are set on calibration sets that it never trains on (``CALIBRATION_FILES``:
 ``eval.jsonl`` and five former holdouts, 2,550 lines): the most cautious ones that give the
 highest crisis recall there while the whole screen's false-positive rate on their ``none``
-lines stays within ``MAX_FPR``. They were first chosen out of fold on the training lines, but
+lines stays within ``MAX_FPR``. Then, with those fixed, the open route's check-in threshold:
+the one that gives the most ``check_in`` lines (someone else's risk, a what-if, a past risk)
+a check-in while adding no false alarm on the calibration lines at all. They were first chosen out of fold on the training lines, but
 those are written to be hard (near-identical crisis and harmless pairs, far denser than in
 real chat) and forced thresholds (0.88-0.94) that left crises unflagged which lower ones catch
 with no extra false alarm. The untouched sets, ``holdout_v*.jsonl``, are read here only to
@@ -284,38 +286,53 @@ def choose_thresholds(rows: list[dict], probs: list[dict[str, float]], routes: l
     """Thresholds maximising crisis recall on the calibration lines while the whole screen's
     false-positive rate on their ``none`` lines stays within ``max_fpr`` (the build uses
     ``MAX_FPR``; ``scripts/safety_lobo.py`` compares others); among equals, the highest (most
-    cautious) thresholds."""
+    cautious) thresholds. Then the open check-in threshold, in a second step: the one giving
+    the most ``check_in`` lines a check-in (or more) with no more false alarms than the crisis
+    thresholds already cost, so third-person and hypothetical talk is asked about gently at
+    no cost to anyone else (among equals, the highest)."""
     gold = np.array([r["level"] for r in rows])
     route = np.array(routes)
     crisis_p = np.array([p.get("crisis", 0.0) for p in probs])
     risk_p = crisis_p + np.array([p.get("check_in", 0.0) for p in probs])
     blocked = np.array([bool(RELATIONSHIP_ENDING.search(r["text"])) for r in rows])
-    is_crisis, is_none = gold == "crisis", gold == "none"
+    is_crisis, is_none, is_check = gold == "crisis", gold == "none", gold == "check_in"
     pattern_crisis = route == "crisis"
     pattern_flag = pattern_crisis | (np.array(base) != "none")
     open_, guarded = (route == "open") & ~blocked, (route == "guarded") & ~blocked
     grid = np.round(np.arange(0.99, min_threshold - 1e-9, -0.01), 3)  # cautious first
-    best, best_score = {"open_crisis": 1.0, "open_check_in": 1.01, "guarded_crisis": 1.0}, (-1.0, 0.0)
+
+    def crisis_flags(t_open: float, t_guard: float) -> np.ndarray:
+        return pattern_crisis | (open_ & (crisis_p >= t_open)) | (guarded & (crisis_p >= t_guard))
+
+    best, best_score = {"open_crisis": 1.0, "guarded_crisis": 1.0}, (-1.0, 0.0)
     for t_open in grid:
         for t_guard in grid[grid >= t_open]:
-            flagged = pattern_crisis | (open_ & (crisis_p >= t_open)) | (guarded & (crisis_p >= t_guard))
-            for t_check in (1.01, *grid[grid >= t_open][::5]):
-                any_flag = flagged | pattern_flag | (open_ & (risk_p >= t_check))
-                fpr = float(any_flag[is_none].mean())
-                if fpr > max_fpr:
-                    continue
-                score = (round(float(flagged[is_crisis].mean()), 6), -round(fpr, 6))
-                if score > best_score:
-                    best_score = score
-                    best = {"open_crisis": float(t_open), "open_check_in": float(t_check),
-                            "guarded_crisis": float(t_guard)}
+            flagged = crisis_flags(t_open, t_guard)
+            fpr = float((flagged | pattern_flag)[is_none].mean())
+            if fpr > max_fpr:
+                continue
+            score = (round(float(flagged[is_crisis].mean()), 6), -round(fpr, 6))
+            if score > best_score:
+                best_score = score
+                best = {"open_crisis": float(t_open), "guarded_crisis": float(t_guard)}
+    flagged = crisis_flags(best["open_crisis"], best["guarded_crisis"]) | pattern_flag
+    t_check, covered = 1.01, float(flagged[is_check].mean()) if is_check.any() else 0.0
+    for t in grid[grid >= best["open_crisis"]]:  # lower only ever flags more
+        any_flag = flagged | (open_ & (risk_p >= t))
+        if any_flag[is_none].mean() > flagged[is_none].mean():
+            break
+        if is_check.any() and any_flag[is_check].mean() > covered:
+            t_check, covered = float(t), float(any_flag[is_check].mean())
+    thresholds = {"open_crisis": best["open_crisis"], "open_check_in": t_check,
+                  "guarded_crisis": best["guarded_crisis"]}
     stats = {
         "calibration_recall": round(best_score[0], 4),
         "calibration_fpr": round(-best_score[1], 4),
+        "calibration_check_in_covered": round(covered, 4),
         "calibration_pattern_only_recall": round(float(pattern_crisis[is_crisis].mean()), 4),
         "calibration_pattern_only_fpr": round(float(pattern_flag[is_none].mean()), 4),
     }
-    return best, stats
+    return thresholds, stats
 
 
 def build(out: Path = MODEL_FILE) -> dict:
