@@ -62,11 +62,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.everyday:
         batches["everyday"] = everyday_rows(decided)
     calibration = read_rows(CALIBRATION_FILES)
-    decide_all([r["text"] for rows in batches.values() for r in rows] + [r["text"] for r in calibration],
-               decided)
+    every = [r["text"] for rows in batches.values() for r in rows] + [r["text"] for r in calibration]
+    decide_all(every, decided)
     wanted = list(batches) if args.batches == "all" else args.batches.split(",")
     cache = VectorCache(VECTORS_DIR)  # the build's sentence vectors; new lines are added
-    every = [r["text"] for rows in batches.values() for r in rows] + [r["text"] for r in calibration]
     vector_of = dict(zip(every, cache.embed(every)))
     cache.save()
 

@@ -29,8 +29,8 @@ Its thresholds are set on calibration sets that it never trains on (``CALIBRATIO
 highest crisis recall there while the whole screen's false-positive rate on their ``none``
 lines stays within ``MAX_FPR``. Then, with those fixed, the open route's check-in threshold:
 the one that gives the most ``check_in`` lines (someone else's risk, a what-if, a past risk)
-a check-in while adding no false alarm on the calibration lines at all. They were first chosen out of fold on the training lines, but
-those are written to be hard (near-identical crisis and harmless pairs, far denser than in
+a check-in while adding no false alarm on the calibration lines at all. They were first
+chosen out of fold on the training lines, but those are written to be hard (near-identical crisis and harmless pairs, far denser than in
 real chat) and forced thresholds (0.88-0.94) that left crises unflagged which lower ones catch
 with no extra false alarm. The untouched sets, ``holdout_v*.jsonl``, are read here only to
 keep near-copies of their lines out of the everyday training lines (``everyday_rows``).
@@ -172,11 +172,17 @@ class RiskClassifier:
         mixed = (1.0 - self.semantic_share) * rows + self.semantic_share * semantic[:, order]
         return [{str(k): float(v) for k, v in zip(self.level.classes_, row)} for row in mixed]
 
+    @staticmethod
+    def may_raise(text: str, route: str) -> bool:
+        """Whether the model may act on this message at all (``choose_thresholds`` applies
+        the same rule to whole arrays)."""
+        return route != "crisis" and not RELATIONSHIP_ENDING.search(text)
+
     def decide(self, text: str, route: str, p: dict[str, float]) -> Optional[tuple[str, float]]:
         """The level this model raises ``text`` to on its pattern route, given its level
         probabilities ``p``; None if it does not. The model never speaks on a line the
         patterns already call a crisis, nor on the end of a relationship."""
-        if route == "crisis" or RELATIONSHIP_ENDING.search(text):
+        if not self.may_raise(text, route):
             return None
         t = self.thresholds
         crisis = p.get("crisis", 0.0)
@@ -193,8 +199,8 @@ class RiskClassifier:
                 judged: Optional[Judged] = None) -> Optional[tuple[str, str, float]]:
         """(level, category, probability) if the model raises the message, else None.
         ``judged``: the pattern engine's work on this very text, to avoid doing it again."""
-        if route == "crisis" or RELATIONSHIP_ENDING.search(text):
-            return None  # decided before the model runs, to spare the work
+        if not self.may_raise(text, route):
+            return None  # known before the model runs, so its work is spared
         x = self._x([text], feats=[features_of(judged)] if judged is not None else None)
         raised = self.decide(text, route, self._level_proba(x, [text])[0])
         if raised is None:
@@ -315,14 +321,16 @@ def choose_thresholds(rows: list[dict], probs: list[dict[str, float]], routes: l
             if score > best_score:
                 best_score = score
                 best = {"open_crisis": float(t_open), "guarded_crisis": float(t_guard)}
-    flagged = crisis_flags(best["open_crisis"], best["guarded_crisis"]) | pattern_flag
-    t_check, covered = 1.01, float(flagged[is_check].mean()) if is_check.any() else 0.0
-    for t in grid[grid >= best["open_crisis"]]:  # lower only ever flags more
-        any_flag = flagged | (open_ & (risk_p >= t))
-        if any_flag[is_none].mean() > flagged[is_none].mean():
-            break
-        if is_check.any() and any_flag[is_check].mean() > covered:
-            t_check, covered = float(t), float(any_flag[is_check].mean())
+    chosen = crisis_flags(best["open_crisis"], best["guarded_crisis"]) | pattern_flag
+    chosen_fpr, t_check, covered = chosen[is_none].mean(), 1.01, 0.0
+    if is_check.any():
+        covered = float(chosen[is_check].mean())
+        for t in grid[grid >= best["open_crisis"]]:  # lower only ever flags more
+            any_flag = chosen | (open_ & (risk_p >= t))
+            if any_flag[is_none].mean() > chosen_fpr:
+                break
+            if any_flag[is_check].mean() > covered:
+                t_check, covered = float(t), float(any_flag[is_check].mean())
     thresholds = {"open_crisis": best["open_crisis"], "open_check_in": t_check,
                   "guarded_crisis": best["guarded_crisis"]}
     stats = {
