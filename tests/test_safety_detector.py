@@ -513,6 +513,27 @@ def test_petrol_for_the_car_is_not_a_weapon():
     assert "ho_serious" in hits
 
 
+def _standing(text: str) -> set[str]:
+    return {h.spec.id for h in iter_hits(text) if h.status != "dropped"}
+
+
+@pytest.mark.parametrize("dash", [" - ", " -- ", " \u2014 ", " \u2013 ", "\u2014", " "])
+def test_guards_read_past_dashes_and_split_hyphenated_words(dash):
+    # the guard "from social" is written once and holds after any dash
+    assert "sui_done_with_life" not in _standing(f"I'm logging off for good{dash}from social media")
+    assert "sui_done_with_life" in _standing("I'm logging off for good")
+    # "in self defence" also holds for the hyphenated spelling (self, -, defence in the text)
+    for spelling in ("self defence", "self-defence", "self\u2011defence"):
+        assert "ho_past_act" not in _standing(f"I hit him in {spelling} when he went for me")
+    assert "ho_past_act" in _standing("I hit him when he went for me")
+
+
+@pytest.mark.parametrize("text", ["the signal keeps cutting", "the mic keeps cutting out again",
+                                  "sorry, the power's cutting"])
+def test_a_supply_cutting_out_is_not_self_harm(text):
+    assert not _standing(text) & {"sh_cutting_bare", "sh_cut_is"}, text
+
+
 @pytest.mark.parametrize("text", [
     # idioms and hyperbole
     "you're killing me", "I could murder a coffee", "my phone died", "I'm dying to see it",

@@ -84,6 +84,7 @@ _SIMPLE_ITEM = re.compile(r"^[^\s~{}%^!_?*+][^\s~{}?*+]*$")  # a word or @SET, n
 _NOMINATIVE_FIRST = frozenset({"i", "we", "im", "ive", "id"})
 _NOMINATIVE_OTHER = frozenset({"he", "she", "they", "you", "u", "hes", "shes", "theyre", "youre"})
 _EPS = 1e-9
+DASHES = frozenset({"-", "--", "---", "\u2013", "\u2014", "\u2015", "\u2010", "\u2011"})
 
 # ---------------------------------------------------------------------------- clean text
 # Every replacement is one character for one character, so offsets into the cleaned text are
@@ -493,8 +494,8 @@ class Detector:
             subject=e.get("subject", "fixed"), serious=bool(e.get("serious", False)),
             requires=tuple(e.get("requires", ())),
             unless_context=tuple(e.get("unless_context", ())),
-            unless_next=self._sequences(e.get("unless_next", ())),
-            unless_prev=frozenset(str(x).lower() for x in e.get("unless_prev", ())),
+            unless_next=self._sequences(e.get("unless_next", ()), drop_dashes=True),
+            unless_prev=frozenset(w for seq in self._sequences(e.get("unless_prev", ())) for w in seq),
             guard_her=bool(e.get("guard_her", False)),
             next_in=self._sequences(e.get("next_in", ())),
         )
@@ -510,16 +511,25 @@ class Detector:
         self.cues[cid] = spec
         self._add_patterns(cid, e)
 
-    def _sequences(self, items: Iterable[Any]) -> tuple[tuple[str, ...], ...]:
-        """Lower-cased token sequences; an ``@NAME`` token stands for each word of that set
-        ("my @PERSON_N out": "my dad out", "my sister out", ...)."""
+    def _sequences(self, items: Iterable[Any], drop_dashes: bool = False) -> tuple[tuple[str, ...], ...]:
+        """Lower-cased token sequences, a hyphenated word split as in the text (self, -, defence);
+        an ``@NAME`` token stands for each word of that set ("my @PERSON_N out": "my dad out",
+        "my sister out", ...). ``drop_dashes`` for guards that read past the text's dashes."""
         words = self.compiler.words
         out: list[tuple[str, ...]] = []
         for item in items:
-            options = [words[t[1:]] if t.startswith("@") and t[1:] in words else [t.lower()]
-                       for t in str(item).split()]
-            out.extend(itertools.product(*options))
-        return tuple(out)
+            options: list[list[tuple[str, ...]]] = []
+            for t in str(item).split():
+                if t.startswith("@") and t[1:] in words:
+                    options.append([(w,) for w in words[t[1:]]])
+                elif t == "^name":
+                    options.append([(t,)])
+                else:  # "self-defence" is three tokens in the text: self, -, defence
+                    parts = [w for w in re.split(r"(?<=\w)(-+)(?=\w)", t.lower()) if w]
+                    options.append([tuple(w for w in parts if not (drop_dashes and w in DASHES))])
+            out.extend(seq for seq in (tuple(w for part in combo for w in part)
+                                       for combo in itertools.product(*options)) if seq)
+        return tuple(dict.fromkeys(out))
 
     def _add_context(self, e: dict) -> None:
         cid = e["id"]
@@ -627,10 +637,14 @@ class Detector:
     def _guards_ok(self, spec: CueSpec, doc: Doc, start: int, end: int) -> bool:
         if spec.unless_prev and start > 0 and doc[start - 1].lower_ in spec.unless_prev:
             return False
-        for seq in spec.unless_next:
-            following = [t for t in doc[end:end + len(seq)] if not t.is_space][:len(seq)]
-            if len(following) == len(seq) and all(_token_is(t, want) for t, want in zip(following, seq)):
-                return False
+        if spec.unless_next:  # dashes are read past: "done with it all - from socials I mean"
+            reach = max(map(len, spec.unless_next))
+            following = [t for t in doc[end:end + 2 * reach + 2]
+                         if not t.is_space and t.text not in DASHES][:reach]
+            for seq in spec.unless_next:
+                if len(following) >= len(seq) and all(
+                        _token_is(t, want) for t, want in zip(following, seq)):
+                    return False
         if spec.guard_her and doc[end - 1].lower_ == "her" and end < len(doc):
             nxt = doc[end]
             if nxt.is_alpha and nxt.lower_ not in self.words.after_her_ok:
