@@ -74,6 +74,7 @@ CALIBRATION_FILES = (DATA_DIR / "eval.jsonl", DATA_DIR / "calibration_v2.jsonl",
 MAX_FPR = 0.025  # on the calibration sets' none lines, for the whole screen (target: 0.03)
 MIN_THRESHOLD = 0.5
 SEED = 13
+CUE_KEY = "cue="  # features_of's prefix for a pattern cue's hit (fit reads it back)
 log = logging.getLogger(__name__)
 
 
@@ -97,7 +98,7 @@ def cue_features(text: str) -> dict[str, float]:
 def features_of(judged: Judged) -> dict[str, float]:
     feats: dict[str, float] = {f"ctx={e}": 1.0 for e in judged.message_effects}
     for h in judged.hits:
-        feats[f"cue={h.spec.id}:{h.status}"] = 1.0
+        feats[f"{CUE_KEY}{h.spec.id}:{h.status}"] = 1.0
         feats[f"cat={h.spec.category}:{h.status}"] = 1.0
         if h.why:
             feats[f"why={h.why.split(' (')[0].split(':')[0]}"] = 1.0
@@ -144,7 +145,7 @@ class RiskClassifier:
         x = self._x(texts, fit=True, feats=feats)
         weight = self.open_none_weight
         sample_weight = None if weight == 1.0 else np.array(
-            [weight if lv == "none" and not any(k.startswith("cue=") for k in f) else 1.0
+            [weight if lv == "none" and not any(k.startswith(CUE_KEY) for k in f) else 1.0
              for lv, f in zip(levels, feats)])
         self.level.fit(x, list(levels), sample_weight=sample_weight)
         risky = [i for i, lv in enumerate(levels) if lv != "none" and categories[i] in CATEGORIES]
