@@ -33,7 +33,8 @@ How a message is decided
    a check-in.
 
 Cue guards in patterns.yml: ``unless_prev`` / ``unless_next`` reject a hit by its neighbours
-(in ``unless_next``, ``^name`` stands for a capitalised word: "ending it with Marcus"),
+(in ``unless_next``, ``^name`` stands for a capitalised word: "ending it with Marcus", and
+the text's dashes are read past: "logging off for good - from socials"),
 ``next_in`` requires one of the listed followers (``$``: end of text or of the sentence),
 ``guard_her`` rejects "hurt her feelings", ``requires`` needs a context effect somewhere in
 the message (e.g. grief for "I just want to be with him"), ``unless_context`` drops the cue when
