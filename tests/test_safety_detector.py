@@ -19,6 +19,12 @@ from bot.safety.detector import detector, iter_hits
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
+
+def _standing(text: str) -> set[str]:
+    """The ids of the cues that hit ``text`` and were not dropped."""
+    return {h.spec.id for h in iter_hits(text) if h.status != "dropped"}
+
+
 # cue id -> (example, level the message must get)
 CUE_EXAMPLES: dict[str, tuple[str, str]] = {
     # suicide
@@ -134,7 +140,7 @@ def test_every_cue_id_is_pinned():
 @pytest.mark.parametrize("cue_id", sorted(CUE_EXAMPLES))
 def test_cue_example(cue_id):
     text, level = CUE_EXAMPLES[cue_id]
-    live = {h.spec.id for h in iter_hits(text) if h.status != "dropped"}
+    live = _standing(text)
     assert cue_id in live, f"{cue_id} did not fire on {text!r} (fired: {sorted(live)})"
     decided = detector().decide(text)
     assert decided["label"] == level, (text, decided["label"], decided["cues"], decided["notes"])
@@ -505,16 +511,8 @@ def test_rules_from_unseen_writers(text, level):
 
 
 def test_petrol_for_the_car_is_not_a_weapon():
-    hits = {h.spec.id for h in iter_hits("he brought the car back with no petrol in it")
-            if h.status != "dropped"}
-    assert "ho_serious" not in hits
-    hits = {h.spec.id for h in iter_hits("I've bought a can of petrol and I know where he lives")
-            if h.status != "dropped"}
-    assert "ho_serious" in hits
-
-
-def _standing(text: str) -> set[str]:
-    return {h.spec.id for h in iter_hits(text) if h.status != "dropped"}
+    assert "ho_serious" not in _standing("he brought the car back with no petrol in it")
+    assert "ho_serious" in _standing("I've bought a can of petrol and I know where he lives")
 
 
 @pytest.mark.parametrize("dash", [" - ", " -- ", " \u2014 ", " \u2013 ", "\u2014", " "])
